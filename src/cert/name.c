@@ -1,0 +1,143 @@
+/* Name (RFC 5280 §4.1.2.4) and AlgorithmIdentifier (§4.1.1.2) readers. */
+#include <string.h>
+
+#include "internal.h"
+
+int pw_cert_parse_algid(struct pw_der *d, struct pw_algid *out, struct pw_error *err,
+                        const char *field)
+{
+	struct pw_der seq;
+	memset(out, 0, sizeof *out);
+	if (!pw_cert_get_both(d, PW_DER_SEQUENCE, &seq, &out->raw, err))
+		goto fail;
+	if (!pw_der_get_oid(&seq, &out->oid, err))
+		goto fail;
+	out->id = pw_oid_lookup(&out->oid);
+	if (pw_der_len(&seq) > 0) {
+		struct pw_der contents;
+		out->params_present = 1;
+		if (!pw_der_get_any(&seq, &out->params_tag, &contents, &out->params, err))
+			goto fail;
+	}
+	if (!pw_der_done(&seq, "AlgorithmIdentifier", err))
+		goto fail;
+	return 1;
+fail:
+	pw_cert_err_field(err, field);
+	return 0;
+}
+
+/* Universal string types whose character set der/ can check. */
+static int is_string_tag(uint32_t tag)
+{
+	switch (tag) {
+	case PW_DER_UTF8_STRING:
+	case PW_DER_NUMERIC_STRING:
+	case PW_DER_PRINTABLE_STRING:
+	case PW_DER_T61_STRING:
+	case PW_DER_IA5_STRING:
+	case PW_DER_VISIBLE_STRING:
+	case PW_DER_UNIVERSAL_STRING:
+	case PW_DER_BMP_STRING:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* X.690 §11.6: the elements of a SET OF are in ascending order of their
+ * encodings, the shorter padded with trailing zero octets. */
+static int der_set_less_or_equal(const struct pw_der *a, const struct pw_der *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->p, b->p, n);
+	if (c != 0)
+		return c < 0;
+	const struct pw_der *longer = a->len > b->len ? a : b;
+	for (size_t i = n; i < longer->len; i++)
+		if (longer->p[i] != 0)
+			return longer == b;
+	return 1;
+}
+
+int pw_cert_parse_name_element(struct pw_arena *a, const struct pw_der *element,
+                               const struct pw_der *contents, struct pw_name *out,
+                               struct pw_error *err, const char *field)
+{
+	struct pw_der rdns = *contents;
+	size_t n_attrs = 0;
+	unsigned n_rdns = 0;
+
+	memset(out, 0, sizeof *out);
+	out->raw = *element;
+	out->set_order_ok = 1;
+
+	/* First pass: validate the RDN SETs and count attributes, so the
+	 * attribute array is allocated once at its exact size. */
+	while (pw_der_len(&rdns) > 0) {
+		struct pw_der set;
+		size_t k;
+		if (!pw_der_get(&rdns, PW_DER_SET, &set, err))
+			goto fail;
+		if (!pw_cert_count_elements(&set, PW_CERT_MAX_NAME_ATTRS - n_attrs, &k, err, field))
+			goto fail;
+		n_attrs += k;
+		n_rdns++;
+	}
+	out->n_rdns = n_rdns;
+	if (n_attrs == 0)
+		return 1;
+	out->attrs = pw_arena_alloc(a, n_attrs * sizeof *out->attrs);
+	if (out->attrs == NULL)
+		return pw_cert_err_nomem(err, field);
+
+	rdns = *contents;
+	size_t i = 0;
+	for (unsigned r = 0; r < n_rdns; r++) {
+		struct pw_der set, prev = { 0 };
+		if (!pw_der_get(&rdns, PW_DER_SET, &set, err))
+			goto fail;
+		int first = 1;
+		while (pw_der_len(&set) > 0) {
+			struct pw_attr *at = &out->attrs[i++];
+			struct pw_der atv_el, atv;
+			at->offset = pw_der_offset(&set);
+			at->rdn = r;
+			if (!pw_cert_get_both(&set, PW_DER_SEQUENCE, &atv, &atv_el, err))
+				goto fail;
+			if (!first && !der_set_less_or_equal(&prev, &atv_el))
+				out->set_order_ok = 0;
+			prev = atv_el;
+			first = 0;
+			if (!pw_der_get_oid(&atv, &at->oid, err))
+				goto fail;
+			at->id = pw_oid_lookup(&at->oid);
+			if (!pw_der_get_any(&atv, &at->tag, &at->value, NULL, err))
+				goto fail;
+			if (!pw_der_done(&atv, "AttributeTypeAndValue", err))
+				goto fail;
+			at->charset_ok = 1;
+			if (is_string_tag(at->tag)) {
+				struct pw_error tmp;
+				at->charset_ok = pw_der_check_string(at->tag, &at->value, &tmp);
+			}
+		}
+	}
+	out->n_attrs = n_attrs;
+	return 1;
+fail:
+	pw_cert_err_field(err, field);
+	return 0;
+}
+
+int pw_cert_parse_name(struct pw_arena *a, struct pw_der *d, struct pw_name *out,
+                       struct pw_error *err, const char *field)
+{
+	struct pw_der el, contents;
+	if (!pw_cert_get_both(d, PW_DER_SEQUENCE, &contents, &el, err)) {
+		pw_cert_err_field(err, field);
+		memset(out, 0, sizeof *out);
+		return 0;
+	}
+	return pw_cert_parse_name_element(a, &el, &contents, out, err, field);
+}
