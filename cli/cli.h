@@ -43,4 +43,17 @@ int pw_cli_stderr_is_tty(void);
 void pw_cli_progress(const char *label, uint64_t done, uint64_t total);
 void pw_cli_progress_end(void);
 
+/* Formats Unix seconds as "2021-03-13T10:00:00Z" into buf (>= 21 bytes). */
+char *pw_cli_time_iso(int64_t t, char *buf, size_t buflen);
+
+/* Parses "YYYY-MM-DD" (midnight UTC) or an RFC 3339 date-time. Returns 1. */
+int pw_cli_parse_time(const char *s, int64_t *out);
+
+/* Writes one CSV field (RFC 4180 quoting when needed) to out. */
+void pw_cli_csv_field(FILE *out, const char *s);
+
+/* CRLReason name (RFC 5280 §5.3.1), e.g. "keyCompromise"; "unspecified"
+ * for 0; "reason-N" for values without a name. Static or thread-local. */
+const char *pw_cli_reason_name(unsigned reason);
+
 #endif

@@ -36,6 +36,7 @@
 #define PW_CERT_MAX_GENERAL_NAMES 10000 /* in one GeneralNames (SAN, ...) */
 #define PW_CERT_MAX_POLICIES 64
 #define PW_CERT_MAX_NESTING 32
+#define PW_OBJECTS_MAX 1000000u         /* objects in one input (PEM bundle / DER stream) */
 
 /* What an object is. A precertificate is a certificate carrying the critical
  * CT poison extension (RFC 6962 §3.1). */
@@ -225,6 +226,12 @@ struct pw_cert {
 	                                  precertificate and its certificate (RFC 6962 §3.2) */
 	int is_ca;                     /* basicConstraints cA = TRUE */
 	int is_self_issued;            /* issuer == subject (byte-equal) */
+	/* Content-level findings recorded for lints (added after v0). */
+	int validity_ok;               /* both times read as calendar dates (even in a
+	                                  lax form); 0 leaves the unreadable one at 0 */
+	int exts_unique_ok;            /* no extension OID appears twice (RFC 5280 §4.2) */
+	int has_unknown_critical;      /* a critical extension whose OID is not in oid.h */
+	struct pw_der issuer_uid, subject_uid; /* BIT STRING octets when present */
 	void *arena_;                  /* private */
 };
 
@@ -275,6 +282,11 @@ struct pw_csr {
 	struct pw_der sig_value;
 	unsigned sig_unused_bits;
 	uint8_t sha256[32];
+	/* Added after v0. */
+	int has_attributes;            /* the [0] attributes field was encoded */
+	int has_ext_request;           /* an extensionRequest attribute was found */
+	int exts_unique_ok;            /* no extension OID appears twice */
+	int has_unknown_critical;      /* a critical extension not in oid.h */
 	void *arena_;
 };
 
@@ -322,6 +334,11 @@ struct pw_crl {
 	struct pw_der sig_value;
 	unsigned sig_unused_bits;
 	uint8_t sha256[32];
+	/* Added after v0. */
+	int times_strict_ok;           /* thisUpdate/nextUpdate and every revocationDate in
+	                                  the RFC 5280 §5.1.2.4 DER forms */
+	int idp_decoded_ok;            /* the IDP value decoded (when has_idp) */
+	int exts_unique_ok;            /* no crlExtensions OID appears twice */
 	void *arena_;
 };
 

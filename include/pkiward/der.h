@@ -85,7 +85,10 @@ int pw_der_peek_tag(const struct pw_der *d, uint32_t tag);
 /* Reads the next TLV whatever its tag. On success *out_tag gets the tag,
  * *out_contents the contents (with the absolute offset of the first content
  * byte) and, if out_element is non-NULL, *out_element the whole TLV including
- * its header. Enforces the length rules above; never reads past d->len. */
+ * its header. Enforces the length rules above; never reads past d->len.
+ * Also rejects [UNIVERSAL 0] (end-of-contents) and universal types in the
+ * wrong form (constructed strings, X.690 §10.2; primitive SEQUENCE/SET).
+ * out_tag and out_contents may be NULL too. */
 int pw_der_get_any(struct pw_der *d, uint32_t *out_tag, struct pw_der *out_contents,
                    struct pw_der *out_element, struct pw_error *err) PW_WARN_UNUSED;
 
@@ -156,29 +159,57 @@ int pw_der_get_time(struct pw_der *d, int64_t *out_unix, uint32_t *out_tag,
 int pw_der_parse_time(uint32_t tag, const struct pw_der *contents, int strict, int64_t *out_unix,
                       struct pw_error *err) PW_WARN_UNUSED;
 
+/* The forms pw_der_parse_time_ex reports in non-strict mode (bit flags). */
+#define PW_DER_TIME_NO_SECONDS 0x1u /* YYMMDDHHMM / YYYYMMDDHHMM: seconds omitted */
+#define PW_DER_TIME_FRACTION 0x2u   /* GeneralizedTime fractional seconds (truncated) */
+#define PW_DER_TIME_OFFSET 0x4u     /* +hhmm / -hhmm instead of Z (converted to UTC) */
+
+/* As pw_der_parse_time, and *out_forms (if non-NULL) gets the PW_DER_TIME_*
+ * flags of the non-DER forms found (always 0 when strict). A time without
+ * any zone (local time) is refused in both modes: it names no instant. In
+ * strict mode the error names the form found ("seconds missing", ...). */
+int pw_der_parse_time_ex(uint32_t tag, const struct pw_der *contents, int strict, int64_t *out_unix,
+                         unsigned *out_forms, struct pw_error *err) PW_WARN_UNUSED;
+
 /* Checks the contents of a string of universal type `tag` against its
  * character set: PrintableString (X.680 §41.4 table 10), IA5String (0x00-0x7F),
  * NumericString (digits and space), VisibleString (0x20-0x7E), UTF8String
  * (well-formed UTF-8 per RFC 3629: no overlongs, no surrogates, <= U+10FFFF),
  * BMPString (even length, no surrogates), UniversalString (multiple of 4,
- * <= U+10FFFF), TeletexString (accepted as bytes). Unknown tags fail. */
+ * <= U+10FFFF, no surrogates), TeletexString (accepted as bytes). Unknown
+ * tags fail. The error offset is that of the first offending octet. */
 int pw_der_check_string(uint32_t tag, const struct pw_der *contents, struct pw_error *err) PW_WARN_UNUSED;
 
 /* Converts string contents of universal type `tag` to UTF-8 in buf (always
  * NUL-terminated when buflen > 0; non-representable code points become
  * U+FFFD; output is truncated to fit). Returns the number of bytes written
- * (excluding NUL), or 0 for an unknown tag. For display, never identity. */
+ * (excluding NUL), or 0 for an unknown tag. For display, never identity.
+ * TeletexString is read as Latin-1; U+0000, invalid UTF-8 octets, surrogates
+ * and bytes above 0x7F in the ASCII types become U+FFFD; truncation never
+ * splits a UTF-8 sequence. */
 size_t pw_der_string_to_utf8(uint32_t tag, const struct pw_der *contents, char *buf, size_t buflen);
 
 /* Writes the dotted-decimal form of OID contents into buf (NUL-terminated).
- * Returns 1, or 0 if contents are not a valid OID or buf is too small. */
+ * Returns 1, or 0 if contents are not a valid OID or buf is too small.
+ * Arcs of any size are converted (UUID OIDs under 2.25 have 128-bit arcs).
+ * PW_DER_OID_TEXT_MAX holds every OID of at most 63 content octets. */
 int pw_der_oid_to_text(const struct pw_der *oid, char *buf, size_t buflen);
+
+/* Encodes dotted-decimal text[0..text_len) (e.g. "2.23.140.1.2.1"; not
+ * NUL-terminated necessarily) as OID content octets into out[0..out_cap).
+ * Arcs up to 2^64-1, at least two and at most PW_DER_MAX_OID_ARCS arcs, no
+ * leading zeros, first arc 0..2 (second arc < 40 under 0 and 1). Returns 1
+ * and sets *out_len, or 0 if the text is not such an OID or out is too small. */
+int pw_der_oid_from_text(const char *text, size_t text_len, uint8_t *out, size_t out_cap,
+                         size_t *out_len) PW_WARN_UNUSED;
 
 /* Byte-wise equality of two windows. */
 int pw_der_equal(const struct pw_der *a, const struct pw_der *b);
 
 /* Returns a short static description of a tag ("SEQUENCE", "[3] cons",
- * "UTF8String", ...) for error messages. */
+ * "UTF8String", "OCTET STRING cons", ...) for error messages. Tag numbers
+ * >= 31 are formatted into a per-thread ring of 4 buffers: such a result
+ * stays valid for the next 3 calls of the same thread. */
 const char *pw_der_tag_name(uint32_t tag);
 
 #endif

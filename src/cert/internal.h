@@ -38,6 +38,13 @@ void pw_cert_err_field(struct pw_error *err, const char *field);
 /* Fills *err with PW_ERR_NOMEM for an arena failure. Returns 0. */
 int pw_cert_err_nomem(struct pw_error *err, const char *field);
 
+/* Names the field of a failure in `err` and jumps to the function's `out`. */
+#define PW_CERT_FAIL(field)                     \
+	do {                                    \
+		pw_cert_err_field(err, (field)); \
+		goto out;                       \
+	} while (0)
+
 /* ---- small readers over der/ for IMPLICIT-tagged universal types ---- */
 
 /* Contents of an IMPLICIT BIT STRING: unused-bit count 0..7 (0 when empty)

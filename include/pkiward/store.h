@@ -1,0 +1,462 @@
+/* STATUS: stable */
+/* pkiward — the certificate base: storage interface, ingest pipeline, queries.
+ *
+ * A struct pw_store is an opened certificate base. The backend is picked from
+ * the location given to pw_store_open(): a file path opens SQLite (the
+ * embedded default: WAL, prepared statements only); a "postgresql://" URI
+ * selects the PostgreSQL backend (same schema, same interface; reports "not
+ * built" until that backend exists). Callers never see which backend runs:
+ * every operation goes through the same functions below.
+ *
+ * Identity (DESIGN.md, "Rules of the domain"): a certificate is identified by
+ * its SHA-256 fingerprint, or by (issuer, serial). Names and dates are search
+ * terms, never identities, and a name search always covers the whole history:
+ * there is no default date window anywhere in this API.
+ *
+ * Threading: a struct pw_store is used by one thread at a time. Several
+ * processes may open the same SQLite base (WAL: readers do not block the
+ * writer; writers wait up to PW_STORE_BUSY_TIMEOUT_MS for each other).
+ *
+ * Times are Unix seconds (int64_t, UTC). Hashes are raw 32-byte SHA-256.
+ * Every function that can fail returns an enum pw_status (PW_OK = 0) and
+ * fills the caller's struct pw_error (NULL allowed) with what and where. */
+#ifndef PKIWARD_STORE_H
+#define PKIWARD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pkiward/cert.h"
+#include "pkiward/status.h"
+
+/* ------------------------------------------------------------------------ */
+/* Limits and constants                                                      */
+/* ------------------------------------------------------------------------ */
+
+/* Schema version this build creates and understands (the schema_version
+ * table). Opening a base with a newer version fails with PW_ERR_STORE. */
+#define PW_STORE_SCHEMA_VERSION 1
+
+/* How long a writer waits for a lock held by another process. */
+#define PW_STORE_BUSY_TIMEOUT_MS 10000
+
+/* Largest single input file ingest reads (also stdin). Larger inputs are
+ * rejected with PW_ERR_LIMIT before being read, so a 100 MB garbage file
+ * costs one stat(), not memory. 512 MiB holds a PEM bundle of ~250k certs. */
+#define PW_STORE_INGEST_MAX_FILE ((size_t)512 << 20)
+
+/* Directory recursion depth limit (guards against symlink loops). */
+#define PW_STORE_INGEST_MAX_DEPTH 32
+
+/* Certificates per write transaction by default. A SIGKILL loses at most the
+ * open transaction; everything committed before stays consistent. */
+#define PW_STORE_INGEST_BATCH_DEFAULT 10000
+#define PW_STORE_INGEST_BATCH_MAX 100000
+
+/* Metadata sidecar limits (docs/metadata.md). */
+#define PW_STORE_META_MAX_LINE ((size_t)1 << 20)  /* bytes in one JSON line */
+#define PW_STORE_META_MAX_VALIDATIONS 1000        /* entries in "validations" */
+#define PW_STORE_META_MAX_TEXT 256                /* bytes in order/subscriber */
+#define PW_STORE_META_MAX_PROFILE 32              /* bytes in a profile token */
+#define PW_STORE_META_MAX_METHOD 32               /* bytes in a DCV method id */
+
+/* Longest name (dNSName/IP/email/CN) stored in the name index; longer ones
+ * are not indexed (a dNSName is at most 253 octets, RFC 1035 §2.3.4; an
+ * email address at most 320). */
+#define PW_STORE_MAX_NAME 512
+
+/* Longest serial number stored (RFC 5280 §4.1.2.2: at most 20 octets
+ * conforming; longer non-conforming serials up to this size are still
+ * stored so that they can be found and revoked). */
+#define PW_STORE_MAX_SERIAL 64
+
+/* Texts of issuer/subject DNs kept in rows (RFC 4514 form, truncated). */
+#define PW_STORE_MAX_DN_TEXT 1024
+
+/* dNSNames handed to a row callback (more are counted but not listed). */
+#define PW_STORE_MAX_ROW_NAMES 1000
+
+/* Flags for pw_store_open(). */
+#define PW_STORE_CREATE 0x1   /* create the base (and migrate) if missing */
+#define PW_STORE_READONLY 0x2 /* open read-only; no migration, no writes */
+
+struct pw_store;
+
+/* ------------------------------------------------------------------------ */
+/* Opening, schema, transactions                                             */
+/* ------------------------------------------------------------------------ */
+
+/* Opens the base at `location`:
+ *   - "postgresql://..." or "postgres://..." → PostgreSQL (PW_ERR_STORE "not
+ *     built" in this build);
+ *   - anything else is a file path → SQLite.
+ * Without PW_STORE_CREATE a missing base is PW_ERR_NOTFOUND. With it, the
+ * file is created. Unless PW_STORE_READONLY, pending schema migrations are
+ * applied (each in its own transaction, so a crash leaves a valid version).
+ * A read-only open of a base whose schema is older than this build's is
+ * allowed (queries may fail); a newer schema is PW_ERR_STORE.
+ * On success *out owns the handle (pw_store_close it); on failure *out is
+ * NULL. */
+enum pw_status pw_store_open(const char *location, int flags, struct pw_store **out,
+                             struct pw_error *err) PW_WARN_UNUSED;
+
+/* Closes the handle (rolls back an open transaction). NULL-safe. */
+void pw_store_close(struct pw_store *s);
+
+/* Name of the backend ("sqlite", "postgresql"). Static string. */
+const char *pw_store_backend(const struct pw_store *s);
+
+/* The schema version recorded in the base (*out). */
+enum pw_status pw_store_schema_version(struct pw_store *s, int *out,
+                                       struct pw_error *err) PW_WARN_UNUSED;
+
+/* Explicit write transactions for callers that group several writes.
+ * pw_store_ingest() manages its own transactions: do not call it inside one. */
+enum pw_status pw_store_begin(struct pw_store *s, struct pw_error *err) PW_WARN_UNUSED;
+enum pw_status pw_store_commit(struct pw_store *s, struct pw_error *err) PW_WARN_UNUSED;
+/* Rolls back; never fails visibly (a failed rollback is logged into nothing:
+ * the backend discards the transaction when the handle closes). */
+void pw_store_rollback(struct pw_store *s);
+
+/* ------------------------------------------------------------------------ */
+/* Writing one certificate                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Stores one parsed certificate or precertificate (kind PW_KIND_CERT or
+ * PW_KIND_PRECERT) with its names, its CA identity when it is a CA
+ * certificate, and its link to its issuer's identity when that is known.
+ * `ingested_at` is recorded (Unix seconds). Idempotent: a certificate whose
+ * SHA-256 is already stored changes nothing and sets *out_inserted = 0 (1
+ * when it was added). A different certificate with the same (issuer, serial,
+ * precert) — a serial reuse, which BR 7.1 forbids — is refused with
+ * PW_ERR_EXISTS naming the serial. Runs inside the caller's transaction if
+ * one is open, else in its own. out_inserted may be NULL. */
+enum pw_status pw_store_put_cert(struct pw_store *s, const struct pw_cert *c,
+                                 int64_t ingested_at, int *out_inserted,
+                                 struct pw_error *err) PW_WARN_UNUSED;
+
+/* ------------------------------------------------------------------------ */
+/* Metadata sidecar (docs/metadata.md)                                       */
+/* ------------------------------------------------------------------------ */
+
+/* One domain control validation record (BR 3.2.2.4 / 3.2.2.5). */
+struct pw_store_validation {
+	char *name;      /* the validated name, lowercased (owned by the metadata) */
+	char method[PW_STORE_META_MAX_METHOD + 1]; /* "3.2.2.4.19" */
+	int64_t at;      /* when the validation was performed */
+};
+
+/* One parsed metadata line:
+ *   {"sha256": "<64 hex>", "profile": "dv", "order": "...", "subscriber":
+ *    "...", "validations": [{"name": "...", "method": "3.2.2.4.19",
+ *    "at": "2021-03-13T10:00:00Z"}]}
+ * Only sha256 is required; absent fields leave the stored values alone. */
+struct pw_store_metadata {
+	uint8_t sha256[32];
+	char *profile;     /* NULL if absent; lowercase token [a-z0-9-]+ */
+	char *order;       /* NULL if absent */
+	char *subscriber;  /* NULL if absent */
+	struct pw_store_validation *validations; /* owned array */
+	size_t n_validations;
+};
+
+/* Prepares an empty record (no allocation). */
+void pw_store_metadata_init(struct pw_store_metadata *m);
+
+/* Parses one JSON Lines line (`line`, `len` bytes, no newline needed; bytes
+ * are untrusted and need not be NUL-terminated) into *m, replacing what it
+ * held. Every field is validated: sha256 is exactly 64 hex digits; profile a
+ * token of at most PW_STORE_META_MAX_PROFILE bytes; order/subscriber strings
+ * of at most PW_STORE_META_MAX_TEXT bytes without control characters;
+ * validations an array (at most PW_STORE_META_MAX_VALIDATIONS) of objects
+ * with name (a DNS name or IP address), method ("3.2.2.4.N" or "3.2.2.5.N")
+ * and at (RFC 3339 date-time, e.g. "2021-03-13T10:00:00Z" or with an offset);
+ * unknown members are errors (a typo must not be silently ignored).
+ * On failure err->field names the member ("validations[2].method") and
+ * err->msg says what is wrong; *m is left cleanup-safe. */
+enum pw_status pw_store_metadata_parse_line(const uint8_t *line, size_t len,
+                                            struct pw_store_metadata *m,
+                                            struct pw_error *err) PW_WARN_UNUSED;
+
+/* Frees what *m owns and re-initialises it. NULL-safe. */
+void pw_store_metadata_cleanup(struct pw_store_metadata *m);
+
+/* Applies one metadata record to the stored certificate it names: sets
+ * profile/order/subscriber when present and adds the validations
+ * (idempotent: applying the same record twice changes nothing).
+ * PW_ERR_NOTFOUND if no certificate with that SHA-256 is stored. Runs
+ * inside the caller's transaction if one is open, else in its own. */
+enum pw_status pw_store_apply_metadata(struct pw_store *s, const struct pw_store_metadata *m,
+                                       struct pw_error *err) PW_WARN_UNUSED;
+
+/* ------------------------------------------------------------------------ */
+/* Ingest pipeline                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* What a per-object/per-file report is about. */
+enum pw_store_report_kind {
+	PW_STORE_REJECTED = 1,   /* input rejected (unreadable, junk, bad DER, ...) */
+	PW_STORE_SKIPPED,        /* not a certificate (CRL, CSR, key, TBS): skipped */
+	PW_STORE_META_ERROR      /* a metadata line was refused */
+};
+
+/* A report handed to the callback. Everything is borrowed for the duration
+ * of the call. `path` is the input file ("-" for stdin). `line` is 1-based
+ * (0 when not applicable, e.g. raw DER); `offset` is the byte offset within
+ * the file when has_offset. `err` holds the detail (status, field, msg);
+ * err->has_offset/offset are relative to the object where it failed, while
+ * `offset` here is the absolute file offset where the object starts.
+ * `sha256` is set (has_sha256) when the object parsed far enough to hash. */
+struct pw_store_report {
+	enum pw_store_report_kind kind;
+	const char *path;
+	size_t line;
+	int has_offset;
+	size_t offset;
+	const struct pw_error *err;
+	int has_sha256;
+	uint8_t sha256[32];
+};
+
+/* Counts of what an ingest did. */
+struct pw_store_ingest_summary {
+	uint64_t files;             /* input files read (incl. metadata files) */
+	uint64_t bytes;             /* input bytes read */
+	uint64_t objects;           /* objects (PEM blocks / DER objects) found */
+	uint64_t ingested;          /* certificates/precertificates newly stored */
+	uint64_t already_present;   /* certificates that were already stored */
+	uint64_t rejected;          /* objects or files rejected (see reports) */
+	uint64_t skipped;           /* non-certificates skipped (CRL, CSR, ...) */
+	uint64_t metadata_lines;    /* non-empty metadata lines read */
+	uint64_t metadata_applied;  /* metadata lines applied */
+	uint64_t metadata_errors;   /* metadata lines refused (see reports) */
+};
+
+/* Progress: bytes of input processed so far out of the total (total is the
+ * sum of file sizes found before starting; 0 if unknown, e.g. stdin), and
+ * certificates handled so far (stored + already present). Called at most a
+ * few times per batch. */
+typedef void (*pw_store_progress_fn)(void *ctx, uint64_t done_bytes, uint64_t total_bytes,
+                                     uint64_t done_objects);
+
+/* Called once per rejection, skipped object and metadata error. */
+typedef void (*pw_store_report_fn)(void *ctx, const struct pw_store_report *r);
+
+struct pw_store_ingest_opts {
+	/* JSON Lines metadata files, applied after every certificate input has
+	 * been committed (so a line may name a certificate from this same ingest).
+	 * Inputs whose name ends in ".jsonl" are treated as metadata too. */
+	const char *const *metadata_paths;
+	size_t n_metadata_paths;
+	size_t batch_size;          /* certificates per transaction; 0 = default */
+	int64_t now;                /* ingested_at to record; 0 = current time */
+	int single_thread;          /* 1 = parse on the calling thread (no worker) */
+	pw_store_progress_fn progress;  /* may be NULL */
+	pw_store_report_fn report;      /* may be NULL */
+	void *ctx;                      /* passed to both callbacks */
+};
+
+/* Ingests `inputs`: file paths, directories (recursively, in name order;
+ * hidden entries starting with '.' are skipped) and "-" for stdin. Each file
+ * is split with pw_objects_read (PEM with any text around blocks, or raw
+ * DER) and each certificate/precertificate parsed with pw_cert_parse and
+ * stored, PW_STORE_INGEST_BATCH_DEFAULT per transaction. Bad inputs never
+ * abort the run: each is reported (callback + summary) and ingest goes on.
+ * A run killed at any point leaves a consistent base; running it again
+ * completes it (already stored certificates count as already_present).
+ * Returns PW_OK when every input was handled, even if some were rejected;
+ * an error only when the base itself fails (disk full, locked beyond the
+ * busy timeout, ...), after rolling back the open batch. `opts` and `out`
+ * may be NULL. */
+enum pw_status pw_store_ingest(struct pw_store *s, const char *const *inputs, size_t n_inputs,
+                               const struct pw_store_ingest_opts *opts,
+                               struct pw_store_ingest_summary *out,
+                               struct pw_error *err) PW_WARN_UNUSED;
+
+/* ------------------------------------------------------------------------ */
+/* Queries                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* One certificate as a query result: everything the CCADB incident report
+ * appendix needs, and more. All pointers are borrowed and valid only during
+ * the callback. */
+struct pw_store_row {
+	uint8_t sha256[32];          /* this object's SHA-256 */
+	int precert;                 /* 1 if this is a precertificate */
+	int is_ca;
+	/* The CCADB appendix columns: the precertificate's and the certificate's
+	 * SHA-256. One of them is this row (sha256); the other is its twin
+	 * (same link_sha256, RFC 6962 §3.2) when that is stored. */
+	int has_precert_sha256;
+	uint8_t precert_sha256[32];
+	int has_cert_sha256;
+	uint8_t cert_sha256[32];
+	uint8_t link_sha256[32];
+	uint8_t spki_sha256[32];
+	uint8_t issuer_name_sha256[32]; /* SHA-256 of the issuer Name DER */
+	const char *subject;         /* RFC 4514 text (display only) */
+	const char *issuer;          /* RFC 4514 text (display only) */
+	const uint8_t *serial;       /* INTEGER contents as encoded */
+	size_t serial_len;
+	const char *serial_hex;      /* lowercase hex of those octets */
+	int64_t not_before, not_after;
+	const char *profile;         /* NULL if none recorded */
+	const char *order;           /* NULL if none recorded */
+	const char *subscriber;      /* NULL if none recorded */
+	int64_t ingested_at;
+	int revoked;
+	int64_t revoked_at;          /* when revoked */
+	int has_reason;
+	unsigned reason;             /* CRLReason (RFC 5280 §5.3.1) when has_reason */
+	/* With PW_STORE_WANT_NAMES: the dNSNames of the SAN (as encoded, at most
+	 * PW_STORE_MAX_ROW_NAMES; n_dns_names_total counts all). */
+	const char *const *dns_names;
+	size_t n_dns_names;
+	size_t n_dns_names_total;
+	/* With PW_STORE_WANT_DER: the certificate bytes. */
+	const uint8_t *der;
+	size_t der_len;
+};
+
+/* Row callback. Return 1 to continue, 0 to stop early (the query then
+ * returns PW_OK). */
+typedef int (*pw_store_row_fn)(void *ctx, const struct pw_store_row *row);
+
+/* What a row carries beyond the columns (bitmask for the `want` argument). */
+#define PW_STORE_WANT_DER 0x1    /* der/der_len */
+#define PW_STORE_WANT_NAMES 0x2  /* dns_names (parsed from the DER) */
+
+/* Three-way switches for filters. */
+enum pw_store_tri {
+	PW_STORE_ANY = 0,
+	PW_STORE_YES,
+	PW_STORE_NO
+};
+
+/* Which objects a find returns. */
+enum pw_store_kind_sel {
+	PW_STORE_KIND_ANY = 0,
+	PW_STORE_KIND_CERT,     /* certificates only */
+	PW_STORE_KIND_PRECERT   /* precertificates only */
+};
+
+/* A find: every set member is a condition, all ANDed. A zeroed struct
+ * (memset 0 or = {0}) matches everything. Strings are NUL-terminated and
+ * borrowed for the call; they are bound as parameters, never spliced into
+ * SQL, so any bytes are data. Names are compared lowercased. */
+struct pw_store_filter {
+	int has_sha256;
+	uint8_t sha256[32];          /* this certificate */
+
+	/* Issuer: the CA certificate's SHA-256 (its subject Name, and its SKI
+	 * against the AKI when both exist) or the issuer DN text (RFC 4514 form
+	 * as printed by pw_name_to_text, exact). At most one of the two. */
+	int has_issuer_sha256;
+	uint8_t issuer_sha256[32];
+	const char *issuer_dn;       /* NULL = any */
+	int has_serial;              /* serial: INTEGER contents as encoded */
+	uint8_t serial[PW_STORE_MAX_SERIAL];
+	size_t serial_len;
+
+	int has_spki;
+	uint8_t spki_sha256[32];     /* certificates with this key */
+
+	const char *name;            /* exact name (dNSName/IP/email/CN); NULL = any */
+	const char *domain;          /* the name and every name under it, incl.
+	                                wildcards: "example.com" matches example.com,
+	                                www.example.com, *.example.com,
+	                                a.b.example.com, not badexample.com */
+
+	int has_issued_after;        /* notBefore >= issued_after */
+	int64_t issued_after;
+	int has_issued_before;       /* notBefore < issued_before */
+	int64_t issued_before;
+	int has_valid_at;            /* notBefore <= valid_at <= notAfter
+	                                (RFC 5280 §4.1.2.5: both inclusive) */
+	int64_t valid_at;
+
+	const char *dcv_method;      /* a validation with this method ("3.2.2.4.19") */
+	const char *profile;         /* recorded profile ("dv"); NULL = any */
+	enum pw_store_tri revoked;   /* has a revocation row */
+	enum pw_store_tri expired;   /* YES: notAfter < now; NO: notAfter >= now */
+	int64_t now;                 /* reference time for `expired` */
+	const char *lint;            /* has a lint_finding row for this lint name */
+	enum pw_store_tri ca;        /* basicConstraints cA */
+	enum pw_store_kind_sel kind;
+
+	uint64_t limit;              /* 0 = no limit */
+	uint64_t offset;             /* rows to skip (ordered by ingest order) */
+};
+
+/* Runs a find. Rows come in ingest order. Returns PW_OK (also when nothing
+ * matched: count rows in the callback), PW_ERR_USAGE for an inconsistent
+ * filter (e.g. both issuer forms, a serial without issuer is allowed), or a
+ * store error. `want` is a PW_STORE_WANT_* mask. */
+enum pw_status pw_store_find(struct pw_store *s, const struct pw_store_filter *f,
+                             unsigned want, pw_store_row_fn fn, void *ctx,
+                             struct pw_error *err) PW_WARN_UNUSED;
+
+/* Counts the certificates a find would return (ignores limit/offset). */
+enum pw_status pw_store_count(struct pw_store *s, const struct pw_store_filter *f,
+                              uint64_t *out, struct pw_error *err) PW_WARN_UNUSED;
+
+/* Convenience lookups (each a pw_store_find with one condition, rows as
+ * above). pw_store_get_by_sha256 returns PW_ERR_NOTFOUND when no such
+ * certificate is stored and always includes der and names. */
+enum pw_status pw_store_get_by_sha256(struct pw_store *s, const uint8_t sha256[32],
+                                      pw_store_row_fn fn, void *ctx,
+                                      struct pw_error *err) PW_WARN_UNUSED;
+enum pw_status pw_store_find_by_spki(struct pw_store *s, const uint8_t spki_sha256[32],
+                                     pw_store_row_fn fn, void *ctx,
+                                     struct pw_error *err) PW_WARN_UNUSED;
+/* Issuer given as a CA certificate SHA-256 (issuer_sha256 non-NULL) or as
+ * DN text (issuer_dn non-NULL); exactly one of them. */
+enum pw_status pw_store_find_by_issuer_serial(struct pw_store *s, const uint8_t *issuer_sha256,
+                                              const char *issuer_dn, const uint8_t *serial,
+                                              size_t serial_len, pw_store_row_fn fn, void *ctx,
+                                              struct pw_error *err) PW_WARN_UNUSED;
+enum pw_status pw_store_find_by_name(struct pw_store *s, const char *name, pw_store_row_fn fn,
+                                     void *ctx, struct pw_error *err) PW_WARN_UNUSED;
+enum pw_status pw_store_find_by_domain(struct pw_store *s, const char *domain,
+                                       pw_store_row_fn fn, void *ctx,
+                                       struct pw_error *err) PW_WARN_UNUSED;
+
+/* The validations recorded for one certificate (for `show`). The record's
+ * name is borrowed for the call. Return 1 to continue, 0 to stop. */
+typedef int (*pw_store_validation_fn)(void *ctx, const struct pw_store_validation *v);
+enum pw_status pw_store_get_validations(struct pw_store *s, const uint8_t sha256[32],
+                                        pw_store_validation_fn fn, void *ctx,
+                                        struct pw_error *err) PW_WARN_UNUSED;
+
+/* Size of the base, for "bytes per certificate". */
+struct pw_store_stats {
+	uint64_t certificates;     /* rows in certificate (certs + precerts) */
+	uint64_t precertificates;
+	uint64_t names;            /* rows in the name index */
+	uint64_t validations;
+	uint64_t cas;              /* CA identities */
+	uint64_t db_bytes;         /* bytes the base occupies (file + WAL) */
+};
+
+enum pw_status pw_store_stats(struct pw_store *s, struct pw_store_stats *out,
+                              struct pw_error *err) PW_WARN_UNUSED;
+
+/* ------------------------------------------------------------------------ */
+/* Helpers shared with the CLI                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Normalises a name for the index: lowercases ASCII, drops one trailing dot,
+ * and writes the reversed-label form ("www.example.com" → "com.example.www")
+ * into out (size outlen). Returns 1, or 0 if the name is empty, longer than
+ * PW_STORE_MAX_NAME, or holds a NUL or control character. */
+int pw_store_name_key(const char *name, size_t len, char *out, size_t outlen);
+
+/* Parses an RFC 3339 date-time ("2021-03-13T10:00:00Z", fractional seconds
+ * and "+hh:mm" offsets accepted) into Unix seconds. Returns 1 on success. */
+int pw_store_parse_rfc3339(const char *s, size_t len, int64_t *out);
+
+/* Returns 1 if `method` is a BR DCV method id: "3.2.2.4.N" or "3.2.2.5.N"
+ * with N a decimal number 1..99 without leading zeros. */
+int pw_store_method_ok(const char *method, size_t len);
+
+#endif
