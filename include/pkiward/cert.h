@@ -179,7 +179,8 @@ struct pw_spki {
 
 /* Decoded standard extensions (present == 0 when absent). */
 struct pw_cert_exts {
-	struct { int present, critical, ca, has_pathlen; uint64_t pathlen; } bc;
+	struct { int present, critical, ca, has_pathlen; uint64_t pathlen;
+	         int ca_encoded; /* cA was encoded (FALSE breaks DER, X.690 §11.5) */ } bc;
 	struct { int present, critical; unsigned bits; unsigned n_bits; } ku; /* bit 0 = digitalSignature ... bit 8 = decipherOnly (RFC 5280 §4.2.1.3) */
 	struct { int present, critical; enum pw_oid *ids; struct pw_der *oids; size_t n; } eku;
 	struct { int present, critical; struct pw_general_names names; } san;

@@ -90,8 +90,10 @@ struct pw_store;
  *   - "postgresql://..." or "postgres://..." → PostgreSQL (PW_ERR_STORE "not
  *     built" in this build);
  *   - anything else is a file path → SQLite.
- * Without PW_STORE_CREATE a missing base is PW_ERR_NOTFOUND. With it, the
- * file is created. Unless PW_STORE_READONLY, pending schema migrations are
+ * Without PW_STORE_CREATE a missing base, or a file that is not an
+ * initialised pkiward base, is PW_ERR_NOTFOUND. With it, the file is created
+ * (an existing database holding other applications' tables is refused).
+ * Unless PW_STORE_READONLY, pending schema migrations are
  * applied (each in its own transaction, so a crash leaves a valid version).
  * A read-only open of a base whose schema is older than this build's is
  * allowed (queries may fail); a newer schema is PW_ERR_STORE.

@@ -68,21 +68,19 @@ static int decode_bc(const struct pw_ext *e, struct pw_cert_exts *x, struct pw_e
 	 * pathLenConstraint INTEGER (0..MAX) OPTIONAL } */
 	if (!pw_der_get(&d, PW_DER_SEQUENCE, &seq, err) || !pw_der_done(&d, "basicConstraints", err))
 		return 0;
-	int ca = 0, has_path = 0;
-	uint64_t path = 0;
-	if (pw_der_peek_tag(&seq, PW_DER_BOOLEAN) && !pw_der_get_bool(&seq, &ca, err))
-		return 0;
-	if (pw_der_peek_tag(&seq, PW_DER_INTEGER)) {
-		has_path = 1;
-		if (!pw_der_get_uint64(&seq, &path, err))
+	/* cA is stored before pathLenConstraint is read so that a lint still
+	 * sees a CA whose path length is invalid (e.g. negative). */
+	if (pw_der_peek_tag(&seq, PW_DER_BOOLEAN)) {
+		x->bc.ca_encoded = 1;
+		if (!pw_der_get_bool(&seq, &x->bc.ca, err))
 			return 0;
 	}
-	if (!pw_der_done(&seq, "basicConstraints", err))
-		return 0;
-	x->bc.ca = ca;
-	x->bc.has_pathlen = has_path;
-	x->bc.pathlen = path;
-	return 1;
+	if (pw_der_peek_tag(&seq, PW_DER_INTEGER)) {
+		x->bc.has_pathlen = 1;
+		if (!pw_der_get_uint64(&seq, &x->bc.pathlen, err))
+			return 0;
+	}
+	return pw_der_done(&seq, "basicConstraints", err);
 }
 
 static int decode_ku(const struct pw_ext *e, struct pw_cert_exts *x, struct pw_error *err)
@@ -141,10 +139,8 @@ static int decode_qualifier(struct pw_der *d, struct pw_policy_qualifier *q, str
 {
 	struct pw_der seq;
 	/* PolicyQualifierInfo ::= SEQUENCE { policyQualifierId, qualifier ANY } */
-	if (!pw_der_get_element(d, PW_DER_SEQUENCE, &q->value, err))
-		return 0;
-	seq = q->value;
-	if (!pw_der_get(&seq, PW_DER_SEQUENCE, &seq, err) || !pw_der_get_oid(&seq, &q->oid, err))
+	if (!pw_cert_get_both(d, PW_DER_SEQUENCE, &seq, &q->value, err) ||
+	    !pw_der_get_oid(&seq, &q->oid, err))
 		return 0;
 	q->id = pw_oid_lookup(&q->oid);
 	if (q->id == PW_OID_QT_CPS) {

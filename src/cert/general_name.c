@@ -28,11 +28,15 @@ int pw_cert_parse_general_name(struct pw_arena *a, struct pw_der *d,
 		             "%s is not a GeneralName choice", pw_der_tag_name(tag));
 		return 0;
 	}
-	/* otherName, x400Address, directoryName and ediPartyName are
-	 * constructed; the others are IMPLICIT primitive types. */
-	int want_cons = num == PW_GN_OTHER_NAME || num == PW_GN_X400 || num == PW_GN_DIRECTORY ||
-	                num == PW_GN_EDI_PARTY;
-	if (PW_DER_TAG_IS_CONSTRUCTED(tag) != want_cons) {
+	/* otherName and directoryName are constructed and the string/OCTET
+	 * types primitive (IMPLICIT tags, RFC 5280 Appendix A.2). x400Address
+	 * and ediPartyName are kept as opaque octets, never interpreted, so
+	 * their form is not checked: real name constraints carry a primitive
+	 * [3] (e.g. the zlint corpus), and refusing the whole extension for a
+	 * name type nobody evaluates would hide its other subtrees from lints. */
+	int want_cons = num == PW_GN_OTHER_NAME || num == PW_GN_DIRECTORY;
+	int opaque = num == PW_GN_X400 || num == PW_GN_EDI_PARTY;
+	if (!opaque && PW_DER_TAG_IS_CONSTRUCTED(tag) != want_cons) {
 		pw_error_set(err, PW_ERR_PARSE, 1, off, "GeneralName",
 		             "GeneralName [%u] must be %s", num, want_cons ? "constructed" : "primitive");
 		return 0;

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The README's first command ends here: a demo CA hierarchy and a few thousand
+# realistic certificates (with issuance metadata) in the embedded SQLite base,
+# then the questions a CA compliance engineer asks in an incident.
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")/.." && pwd)
+pw="$here/$build/pkiward"
+demo=${PKIWARD_DEMO_DIR:-$here/demo}
+export PKIWARD_STORE=${PKIWARD_STORE:-$demo/pkiward.db}
+count=${PKIWARD_DEMO_COUNT:-5000}
+
+say() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
+
+rm -rf "$demo" && mkdir -p "$demo"
+say "Generate a demo CA (root + intermediates) and $count certificates with metadata" \
+    "gen_corpus --count $count --out $demo/data"
+"$here/$build/gen_corpus" --count "$count" --out "$demo/data" --seed 2026 | tail -1
+
+say "Create the certificate base" "pkiward init"
+"$pw" init
+
+say "Ingest certificates, CA certificates and issuance metadata" \
+    "pkiward ingest $demo/data/ca $demo/data/certs.der --metadata $demo/data/metadata.jsonl"
+"$pw" ingest "$demo/data/ca" "$demo/data/certs.der" --metadata "$demo/data/metadata.jsonl"
+
+domain=$(python3 -c "import json;n=json.loads(open('$demo/data/metadata.jsonl').readline())['validations'][0]['name'];print('.'.join(n.split('.')[-2:]))")
+say "Every certificate ever issued for $domain and its subdomains (no date window)" \
+    "pkiward find --domain $domain"
+"$pw" find --domain "$domain" | cut -c1-160 | head -15
+
+say "How many certificates were validated with ACME http-01 (BR 3.2.2.4.19) in 2025?" \
+    "pkiward find --dcv-method 3.2.2.4.19 --issued-after 2025-01-01 --issued-before 2026-01-01 --count"
+"$pw" find --dcv-method 3.2.2.4.19 --issued-after 2025-01-01 --issued-before 2026-01-01 --count
+
+say "The same set as the CCADB incident report appendix (CSV, first rows)" \
+    "pkiward find --dcv-method 3.2.2.4.19 --issued-after 2025-01-01 --issued-before 2026-01-01 --csv"
+"$pw" find --dcv-method 3.2.2.4.19 --issued-after 2025-01-01 --issued-before 2026-01-01 --csv | head -4 | cut -c1-200
+
+pre=$("$pw" find --precert --limit 1 --json | python3 -c "import json,sys;print(json.load(sys.stdin)[0]['sha256'])")
+say "One precertificate in full, with its final certificate (twin)" "pkiward show $pre"
+"$pw" show "$pre"
+
+printf '\nThe base is %s; try: PKIWARD_STORE=%s %s find --help\n' "$PKIWARD_STORE" "$PKIWARD_STORE" "$pw"
