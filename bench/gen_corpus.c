@@ -6,9 +6,10 @@
  *                    then its final certificate, when a pair is emitted)
  *   metadata.jsonl   one JSON object per certificate, same order as certs.der:
  *                    sha256, profile, order, subscriber, validations[]
- *   ca/              root and intermediates: <id>.pem, <id>.key, intermediates.pem
- *   keys/            the subject key pool: <type>-<n>.key and index.tsv
- *                    (spki_sha256, file, type), for key-compromise demos
+ *   ca/              root and intermediates: <id>.pem and <id>.key (PKCS#8)
+ *   keys/            the subject key pool: p256.pem, rsa2048.pem (concatenated
+ *                    PKCS#8) and index.tsv (spki_sha256, file, position, type),
+ *                    for key-compromise demos
  *   pem/             with --pem: certs-NNNN.pem bundles of PEM_BUNDLE_CERTS
  *   corpus.json      the parameters and counts of this run
  *
@@ -49,7 +50,9 @@
 #include <openssl/conf.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/core_names.h>
 #include <openssl/objects.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
@@ -65,12 +68,19 @@ enum {
   DEFAULT_DOMAINS = 5000,
   MIN_DOMAINS = 16,
   MAX_DOMAINS = 10000000,
-  DEFAULT_EC_POOL = 2000,
-  DEFAULT_RSA_POOL = 500,
+  /* Subject key pool: 1/POOL_RSA_DIVISOR RSA-2048, the rest P-256.  RSA-2048
+   * generation costs ~0.7 s of CPU each on the 2-core build machine, which
+   * is why the RSA share of the pool is small (see docs/bench-corpus.md). */
+  DEFAULT_KEY_POOL = 2500,
+  POOL_RSA_DIVISOR = 25,
+  AUTO_EC_POOL_DIVISOR = 4,      /* automatic pool: at most count/4 EC keys */
+  AUTO_RSA_POOL_DIVISOR = 10000, /* ... and count/10000 RSA keys (min 1) */
+  AUTO_MIN_EC_POOL = 8,
   MAX_KEY_POOL = 1000000,
   MAX_THREADS = 64,
-  BLOCK_ISSUANCES = 512,       /* issuances a worker generates per block */
+  BLOCK_ISSUANCES = 256,       /* issuances a worker generates per block */
   PEM_BUNDLE_CERTS = 10000,    /* certificates per --pem bundle file */
+  PROGRESS_EVERY = 100000,     /* progress line to stderr every N certificates */
   MAX_SANS = 10,               /* dNSNames per leaf (brief: 1..10) */
   MAX_NAME_LEN = 253,          /* RFC 1035 presentation length */
   MAX_LABEL_LEN = 63,
@@ -509,8 +519,8 @@ struct ca_spec {
 static const struct ca_spec CA_SPECS[] = {
   {"root", "pkiward Bench Root X1", K_EC384, -1, 0, 1},
   {"e1", "pkiward Bench DV E1", K_EC256, P_DV, 0.48, 0},
-  {"e2", "pkiward Bench DV E2", K_EC256, P_DV, 0.48, 1},
-  {"r3", "pkiward Bench DV R3", K_RSA2048, P_DV, 0.04, 1},
+  {"e2", "pkiward Bench DV E2", K_EC256, P_DV, 0.50, 1},
+  {"r3", "pkiward Bench DV R3", K_RSA2048, P_DV, 0.02, 1},
   {"e4", "pkiward Bench OV E4", K_EC256, P_OV, 1.0, 1},
   {"r5", "pkiward Bench EV R5", K_RSA2048, P_EV, 1.0, 1},
 };
@@ -646,6 +656,7 @@ struct config {
   int64_t span_days;
   int write_keys;
   int quiet;
+  const char *keys_from;
 };
 
 struct gen {
@@ -875,12 +886,82 @@ oom:
 
 /* ---- keys -------------------------------------------------------------- */
 
+/* RSA-2048 with e = 65537 from two BN_generate_prime_ex2 primes.  OpenSSL
+ * 3.0's own RSA keygen for >= 2048 bits follows SP 800-56B and costs about
+ * 2.5x more (constant-time gcds per candidate); these are throw-away test
+ * keys, so the plain construction (RFC 8017 3.2, d = e^-1 mod lcm(p-1, q-1))
+ * is enough. */
+static EVP_PKEY *rsa2048_keygen(void) {
+  enum { PRIME_BITS = 1024, E = 65537 };
+  EVP_PKEY *pkey = NULL;
+  EVP_PKEY_CTX *kctx = NULL;
+  OSSL_PARAM_BLD *bld = NULL;
+  OSSL_PARAM *params = NULL;
+  BN_CTX *ctx = BN_CTX_secure_new();
+  BIGNUM *p = BN_secure_new(), *q = BN_secure_new(), *n = BN_new(), *e = BN_new();
+  BIGNUM *d = BN_secure_new(), *dp = BN_secure_new(), *dq = BN_secure_new(), *qinv = BN_secure_new();
+  BIGNUM *p1 = BN_secure_new(), *q1 = BN_secure_new(), *g1 = BN_secure_new(), *lcm = BN_secure_new();
+  if (ctx == NULL || p == NULL || q == NULL || n == NULL || e == NULL || d == NULL || dp == NULL ||
+      dq == NULL || qinv == NULL || p1 == NULL || q1 == NULL || g1 == NULL || lcm == NULL || !BN_set_word(e, E))
+    goto out;
+  do {
+    do {
+      if (!BN_generate_prime_ex2(p, PRIME_BITS, 0, NULL, NULL, NULL, ctx)) goto out;
+    } while (BN_mod_word(p, E) == 1); /* gcd(e, p-1) = 1 since e is prime */
+    do {
+      if (!BN_generate_prime_ex2(q, PRIME_BITS, 0, NULL, NULL, NULL, ctx)) goto out;
+    } while (BN_mod_word(q, E) == 1);
+    if (!BN_mul(n, p, q, ctx)) goto out;
+  } while (BN_cmp(p, q) == 0 || BN_num_bits(n) != 2 * PRIME_BITS);
+  if (BN_cmp(p, q) < 0) BN_swap(p, q); /* convention: p > q */
+  if (!BN_sub(p1, p, BN_value_one()) || !BN_sub(q1, q, BN_value_one()) || !BN_gcd(g1, p1, q1, ctx) ||
+      !BN_mul(lcm, p1, q1, ctx) || !BN_div(lcm, NULL, lcm, g1, ctx) ||
+      BN_mod_inverse(d, e, lcm, ctx) == NULL || !BN_mod(dp, d, p1, ctx) || !BN_mod(dq, d, q1, ctx) ||
+      BN_mod_inverse(qinv, q, p, ctx) == NULL)
+    goto out;
+  bld = OSSL_PARAM_BLD_new();
+  if (bld == NULL || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
+      !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
+      !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, d) ||
+      !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR1, p) ||
+      !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR2, q) ||
+      !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT1, dp) ||
+      !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT2, dq) ||
+      !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, qinv) ||
+      (params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
+    goto out;
+  kctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+  if (kctx == NULL || EVP_PKEY_fromdata_init(kctx) <= 0 ||
+      EVP_PKEY_fromdata(kctx, &pkey, EVP_PKEY_KEYPAIR, params) <= 0) {
+    EVP_PKEY_free(pkey);
+    pkey = NULL;
+  }
+out:
+  EVP_PKEY_CTX_free(kctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(bld);
+  BN_CTX_free(ctx);
+  BN_clear_free(p);
+  BN_clear_free(q);
+  BN_free(n);
+  BN_free(e);
+  BN_clear_free(d);
+  BN_clear_free(dp);
+  BN_clear_free(dq);
+  BN_clear_free(qinv);
+  BN_clear_free(p1);
+  BN_clear_free(q1);
+  BN_clear_free(g1);
+  BN_clear_free(lcm);
+  return pkey;
+}
+
 static EVP_PKEY *keygen(enum key_type kt) {
   EVP_PKEY *k = NULL;
   switch (kt) {
   case K_EC256: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256"); break;
   case K_EC384: k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"); break;
-  case K_RSA2048: k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048); break;
+  case K_RSA2048: k = rsa2048_keygen(); break;
   }
   if (k == NULL) ossl_err("key generation");
   return k;
@@ -915,63 +996,192 @@ bad:
   return 0;
 }
 
+/* One key to generate: a CA key or a pool key. */
+struct keygen_item {
+  enum key_type kt;
+  EVP_PKEY **out;
+  struct poolkey *pk; /* NULL for CA keys */
+};
+
 struct keygen_job {
+  struct keygen_item *items;
+  size_t n;
   atomic_size_t next;
-  int failed;
+  atomic_int failed;
 };
 
 static void *keygen_thread(void *arg) {
   struct keygen_job *job = arg;
   for (;;) {
     size_t i = atomic_fetch_add(&job->next, 1);
-    if (i >= g.n_ec + g.n_rsa || job->failed) break;
-    struct poolkey *pk = i < g.n_rsa ? &g.rsa_keys[i] : &g.ec_keys[i - g.n_rsa];
-    pk->is_rsa = i < g.n_rsa;
-    pk->pkey = keygen(pk->is_rsa ? K_RSA2048 : K_EC256);
-    if (pk->pkey == NULL || !poolkey_finish(pk)) {
-      job->failed = 1;
-      break;
-    }
+    if (i >= job->n || atomic_load(&job->failed)) break;
+    struct keygen_item *it = &job->items[i];
+    *it->out = keygen(it->kt);
+    if (*it->out == NULL || (it->pk != NULL && !poolkey_finish(it->pk))) atomic_store(&job->failed, 1);
   }
   return NULL;
 }
 
-static int build_key_pool(void) {
-  /* Defaults scale down for small corpora so a 2,000-certificate demo
-   * corpus does not spend seconds on RSA key generation. */
-  size_t n_ec, n_rsa;
-  if (g.cfg.key_pool >= 0) {
-    size_t total = (size_t)g.cfg.key_pool;
-    n_rsa = total / 5;
-    n_ec = total - n_rsa;
-  } else {
-    n_ec = DEFAULT_EC_POOL;
-    n_rsa = DEFAULT_RSA_POOL;
-    if (g.cfg.count / 2 < n_ec) n_ec = g.cfg.count / 2;
-    if (g.cfg.count / 200 < n_rsa) n_rsa = g.cfg.count / 200;
-  }
-  if (n_ec < 1) n_ec = 1;
-  if (n_rsa < 1) n_rsa = 1;
-  g.n_ec = n_ec;
-  g.n_rsa = n_rsa;
-  g.ec_keys = calloc(n_ec, sizeof(struct poolkey));
-  g.rsa_keys = calloc(n_rsa, sizeof(struct poolkey));
-  if (g.ec_keys == NULL || g.rsa_keys == NULL) {
-    errmsg("out of memory for the key pool");
-    return 0;
-  }
-  struct keygen_job job;
-  atomic_init(&job.next, 0);
-  job.failed = 0;
+static int run_keygen(struct keygen_job *job) {
   pthread_t th[MAX_THREADS];
   int started = 0;
   for (int i = 0; i < g.cfg.threads; i++) {
-    if (pthread_create(&th[i], NULL, keygen_thread, &job) != 0) break;
+    if (pthread_create(&th[i], NULL, keygen_thread, job) != 0) break;
     started++;
   }
-  if (started == 0) keygen_thread(&job);
+  if (started == 0) keygen_thread(job);
   for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
-  return !job.failed;
+  return !atomic_load(&job->failed);
+}
+
+/* Reads every private key of one type from a concatenated PEM file. */
+static int load_pem_keys(const char *dir, const char *file, int rsa, struct poolkey **out_arr, size_t *out_n) {
+  char path[PATH_MAX_LEN];
+  size_t cap = 0;
+  int ok = 0;
+  if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path)) {
+    errmsg("--keys-from: path too long");
+    return 0;
+  }
+  FILE *f = fopen(path, "r");
+  if (f == NULL) {
+    errmsg("--keys-from: %s: %s", path, strerror(errno));
+    return 0;
+  }
+  for (;;) {
+    int c;
+    while ((c = fgetc(f)) == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
+    if (c == EOF) break;
+    ungetc(c, f);
+    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    if (k == NULL) {
+      errmsg("%s: key %zu: not a PEM private key", path, *out_n);
+      ossl_err("PEM_read_PrivateKey");
+      goto out;
+    }
+    int good = rsa ? EVP_PKEY_is_a(k, "RSA") && EVP_PKEY_get_bits(k) == 2048
+                   : EVP_PKEY_is_a(k, "EC") && EVP_PKEY_get_bits(k) == 256;
+    if (!good || *out_n >= MAX_KEY_POOL) {
+      EVP_PKEY_free(k);
+      errmsg("%s: key %zu is not %s (or more than %d keys)", path, *out_n, rsa ? "RSA-2048" : "P-256", MAX_KEY_POOL);
+      goto out;
+    }
+    if (*out_n == cap) {
+      size_t nc = cap ? cap * 2 : 64;
+      struct poolkey *na = realloc(*out_arr, nc * sizeof(*na));
+      if (na == NULL) {
+        EVP_PKEY_free(k);
+        errmsg("out of memory loading %s", path);
+        goto out;
+      }
+      *out_arr = na;
+      cap = nc;
+    }
+    struct poolkey *pk = &(*out_arr)[(*out_n)++];
+    memset(pk, 0, sizeof(*pk));
+    pk->is_rsa = rsa;
+    pk->pkey = k;
+    if (!poolkey_finish(pk)) goto out;
+  }
+  if (*out_n == 0) {
+    errmsg("%s: no keys", path);
+    goto out;
+  }
+  ok = 1;
+out:
+  fclose(f);
+  return ok;
+}
+
+/* Loads the CA keys (DIR/ca/<id>.key) and the subject key pool
+ * (DIR/keys/p256.pem, DIR/keys/rsa2048.pem) of an earlier run, so that a
+ * re-run with the same seed reproduces every byte but the signatures, and
+ * skips key generation. */
+static int load_keys(const char *dir) {
+  char sub[PATH_MAX_LEN], path[PATH_MAX_LEN];
+  for (int i = 0; i < N_CA; i++) {
+    snprintf(path, sizeof(path), "%s/ca/%s.key", dir, CA_SPECS[i].id);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+      errmsg("--keys-from: %s: %s", path, strerror(errno));
+      return 0;
+    }
+    g.ca[i].pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    fclose(f);
+    if (g.ca[i].pkey == NULL) {
+      ossl_err(path);
+      return 0;
+    }
+    const struct ca_spec *sp = &CA_SPECS[i];
+    int good = sp->kt == K_RSA2048 ? EVP_PKEY_is_a(g.ca[i].pkey, "RSA") && EVP_PKEY_get_bits(g.ca[i].pkey) == 2048
+                                   : EVP_PKEY_is_a(g.ca[i].pkey, "EC") &&
+                                         EVP_PKEY_get_bits(g.ca[i].pkey) == (sp->kt == K_EC384 ? 384 : 256);
+    if (!good) {
+      errmsg("--keys-from: %s is not the key type CA %s uses", path, sp->id);
+      return 0;
+    }
+  }
+  if (snprintf(sub, sizeof(sub), "%s/keys", dir) >= (int)sizeof(sub)) {
+    errmsg("--keys-from: path too long");
+    return 0;
+  }
+  return load_pem_keys(sub, "p256.pem", 0, &g.ec_keys, &g.n_ec) &&
+         load_pem_keys(sub, "rsa2048.pem", 1, &g.rsa_keys, &g.n_rsa);
+}
+
+/* Generates the CA keys and (unless --keys-from) the subject key pool, on
+ * all threads, RSA first: an RSA-2048 key takes ~100x longer than P-256, so
+ * starting them first lets the threads finish together. */
+static int build_keys(void) {
+  size_t n_ec = 0, n_rsa = 0;
+  int ok = 0;
+  struct keygen_job job;
+  memset(&job, 0, sizeof(job));
+  if (g.cfg.keys_from != NULL) return load_keys(g.cfg.keys_from);
+  {
+    if (g.cfg.key_pool >= 0) {
+      size_t total = (size_t)g.cfg.key_pool;
+      n_rsa = total / POOL_RSA_DIVISOR;
+      n_ec = total - n_rsa;
+    } else {
+      /* Scaled down for small corpora so that a demo corpus of a few
+       * thousand certificates is not dominated by key generation. */
+      n_ec = DEFAULT_KEY_POOL - DEFAULT_KEY_POOL / POOL_RSA_DIVISOR;
+      n_rsa = DEFAULT_KEY_POOL / POOL_RSA_DIVISOR;
+      if (g.cfg.count / AUTO_EC_POOL_DIVISOR < n_ec) n_ec = g.cfg.count / AUTO_EC_POOL_DIVISOR;
+      if (g.cfg.count / AUTO_RSA_POOL_DIVISOR < n_rsa) n_rsa = g.cfg.count / AUTO_RSA_POOL_DIVISOR;
+      if (n_ec < AUTO_MIN_EC_POOL) n_ec = AUTO_MIN_EC_POOL;
+    }
+    if (n_ec < 1) n_ec = 1;
+    if (n_rsa < 1) n_rsa = 1;
+    g.n_ec = n_ec;
+    g.n_rsa = n_rsa;
+    g.ec_keys = calloc(n_ec, sizeof(struct poolkey));
+    g.rsa_keys = calloc(n_rsa, sizeof(struct poolkey));
+    if (g.ec_keys == NULL || g.rsa_keys == NULL) goto oom;
+  }
+  job.items = calloc(N_CA + n_ec + n_rsa, sizeof(*job.items));
+  if (job.items == NULL) goto oom;
+  for (int pass = 0; pass < 2; pass++) { /* pass 0: RSA, pass 1: EC */
+    for (int i = 0; i < N_CA; i++)
+      if ((CA_SPECS[i].kt == K_RSA2048) == (pass == 0))
+        job.items[job.n++] = (struct keygen_item){CA_SPECS[i].kt, &g.ca[i].pkey, NULL};
+    size_t np = pass == 0 ? n_rsa : n_ec;
+    struct poolkey *arr = pass == 0 ? g.rsa_keys : g.ec_keys;
+    for (size_t i = 0; i < np; i++) {
+      arr[i].is_rsa = pass == 0;
+      job.items[job.n++] = (struct keygen_item){pass == 0 ? K_RSA2048 : K_EC256, &arr[i].pkey, &arr[i]};
+    }
+  }
+  atomic_init(&job.next, 0);
+  atomic_init(&job.failed, 0);
+  ok = run_keygen(&job);
+  goto out;
+oom:
+  errmsg("out of memory for the key pool");
+out:
+  free(job.items);
+  return ok;
 }
 
 /* ---- CA hierarchy (built with the X509 API: six certificates) ---------- */
@@ -1017,7 +1227,6 @@ static int build_ca(int i, struct rng *r) {
   int ok = 0;
   char url[URL_MAX], val[2 * URL_MAX];
   ca->spec = sp;
-  ca->pkey = keygen(sp->kt);
   ca->cert = X509_new();
   if (ca->pkey == NULL || ca->cert == NULL) goto out;
   X509 *x = ca->cert;
@@ -1621,6 +1830,8 @@ static int write_rec(const struct worker *wk, const struct rec *r) {
     return 0;
   }
   g.written++;
+  if (!g.cfg.quiet && g.written % PROGRESS_EVERY == 0)
+    fprintf(stderr, "%s: %" PRIu64 " / %" PRIu64 "\n", g_prog, g.written, g.cfg.count);
   g.per_profile[r->profile]++;
   if (r->is_pre) g.precerts_written++;
   return 1;
@@ -1722,57 +1933,57 @@ static int close_out(FILE *f, const char *what) {
   return 1;
 }
 
+/* ca/<id>.pem (certificate) and ca/<id>.key (PKCS#8 private key, mode 0600,
+ * for signing CRLs and OCSP responses later).  Each CA certificate appears
+ * exactly once, so that ingesting ca/ sees no duplicates. */
 static int write_ca_files(void) {
   char dir[PATH_MAX_LEN], name[64];
   snprintf(dir, sizeof(dir), "%s/ca", g.cfg.out);
   if (!mkdir_p(dir)) return 0;
-  FILE *bundle = open_out(dir, "intermediates.pem", 0);
-  if (bundle == NULL) return 0;
   int ok = 1;
   for (int i = 0; i < N_CA && ok; i++) {
     snprintf(name, sizeof(name), "%s.pem", CA_SPECS[i].id);
     FILE *f = open_out(dir, name, 0);
     ok = f != NULL && PEM_write_X509(f, g.ca[i].cert);
     ok = close_out(f, name) && ok;
-    if (ok && i > 0) ok = PEM_write_X509(bundle, g.ca[i].cert);
-    snprintf(name, sizeof(name), "%s.der", CA_SPECS[i].id);
-    f = open_out(dir, name, 0);
-    ok = ok && f != NULL && i2d_X509_fp(f, g.ca[i].cert);
-    ok = close_out(f, name) && ok;
     snprintf(name, sizeof(name), "%s.key", CA_SPECS[i].id);
     f = open_out(dir, name, 1);
     ok = ok && f != NULL && PEM_write_PrivateKey(f, g.ca[i].pkey, NULL, NULL, 0, NULL, NULL);
     ok = close_out(f, name) && ok;
   }
-  ok = close_out(bundle, "intermediates.pem") && ok;
   if (!ok) ossl_err("writing ca/");
   return ok;
 }
 
+/* keys/p256.pem and keys/rsa2048.pem hold the pool's private keys (PKCS#8
+ * PEM, concatenated: one file per type, since thousands of tiny files cost
+ * more to create than the keys do to encode); keys/index.tsv maps each
+ * SPKI SHA-256 to its file and 0-based position there. */
 static int write_key_pool(void) {
-  char dir[PATH_MAX_LEN], name[64];
+  char dir[PATH_MAX_LEN];
   static const char HEX[] = "0123456789abcdef";
   snprintf(dir, sizeof(dir), "%s/keys", g.cfg.out);
   if (!mkdir_p(dir)) return 0;
   FILE *idx = open_out(dir, "index.tsv", 0);
-  if (idx == NULL) return 0;
-  int ok = fprintf(idx, "# spki_sha256\tfile\ttype\n") > 0;
+  FILE *fec = open_out(dir, "p256.pem", 1);
+  FILE *frsa = open_out(dir, "rsa2048.pem", 1);
+  int ok = idx != NULL && fec != NULL && frsa != NULL && fprintf(idx, "# spki_sha256\tfile\tposition\ttype\n") > 0;
   for (size_t i = 0; i < g.n_ec + g.n_rsa && ok; i++) {
     int rsa = i >= g.n_ec;
-    const struct poolkey *pk = rsa ? &g.rsa_keys[i - g.n_ec] : &g.ec_keys[i];
-    snprintf(name, sizeof(name), "%s-%05zu.key", rsa ? "rsa" : "ec", rsa ? i - g.n_ec : i);
-    FILE *f = open_out(dir, name, 1);
-    ok = f != NULL && PEM_write_PrivateKey(f, pk->pkey, NULL, NULL, 0, NULL, NULL);
-    ok = close_out(f, name) && ok;
+    size_t pos = rsa ? i - g.n_ec : i;
+    const struct poolkey *pk = rsa ? &g.rsa_keys[pos] : &g.ec_keys[pos];
+    ok = PEM_write_PrivateKey(rsa ? frsa : fec, pk->pkey, NULL, NULL, 0, NULL, NULL);
     char hex[65];
     for (int j = 0; j < 32; j++) {
       hex[2 * j] = HEX[pk->spki_sha256[j] >> 4];
       hex[2 * j + 1] = HEX[pk->spki_sha256[j] & 15];
     }
     hex[64] = '\0';
-    ok = ok && fprintf(idx, "%s\t%s\t%s\n", hex, name, rsa ? "rsa2048" : "p256") > 0;
+    ok = ok && fprintf(idx, "%s\t%s\t%zu\t%s\n", hex, rsa ? "rsa2048.pem" : "p256.pem", pos, rsa ? "rsa2048" : "p256") > 0;
   }
   ok = close_out(idx, "keys/index.tsv") && ok;
+  ok = close_out(fec, "keys/p256.pem") && ok;
+  ok = close_out(frsa, "keys/rsa2048.pem") && ok;
   if (!ok) ossl_err("writing keys/");
   return ok;
 }
@@ -1804,8 +2015,10 @@ static void usage(FILE *f) {
           "  --out DIR          output directory (required; created if missing)\n"
           "  --seed S           content seed (default %d)\n"
           "  --threads T        worker threads (default: online CPUs, max %d)\n"
-          "  --key-pool N       subject keys in the pool, 4/5 P-256 + 1/5 RSA-2048\n"
-          "                     (default %d + %d, scaled down for small counts)\n"
+          "  --key-pool N       subject keys in the pool, 1/%d of them RSA-2048, the rest P-256\n"
+          "                     (default %d, scaled down for small counts)\n"
+          "  --keys-from DIR    reuse the CA and pool keys of an earlier run's --out DIR\n"
+          "                     (no key generation; same seed gives the same bytes but signatures)\n"
           "  --precert-ratio F  share of issuances that also emit a precertificate (default %.2f)\n"
           "  --pem              also write pem/certs-NNNN.pem bundles of %d\n"
           "  --domains N        registrable domains (default %d)\n"
@@ -1814,7 +2027,7 @@ static void usage(FILE *f) {
           "  --url-base URL     base of AIA/CRL URLs (default %s)\n"
           "  --no-keys          do not write the subject key pool to keys/\n"
           "  --quiet            no progress output\n",
-          g_prog, DEFAULT_COUNT, DEFAULT_SEED, MAX_THREADS, DEFAULT_EC_POOL, DEFAULT_RSA_POOL,
+          g_prog, DEFAULT_COUNT, DEFAULT_SEED, MAX_THREADS, POOL_RSA_DIVISOR, DEFAULT_KEY_POOL,
           DEFAULT_PRECERT_RATIO, PEM_BUNDLE_CERTS, DEFAULT_DOMAINS, DEFAULT_END, DEFAULT_SPAN_DAYS, DEFAULT_URL_BASE);
 }
 
@@ -1833,7 +2046,7 @@ bad:
 
 static int parse_args(int argc, char **argv) {
   enum { OPT_COUNT = 256, OPT_OUT, OPT_SEED, OPT_THREADS, OPT_POOL, OPT_PRE, OPT_PEM, OPT_DOMAINS,
-         OPT_END, OPT_SPAN, OPT_URL, OPT_NOKEYS, OPT_QUIET, OPT_HELP };
+         OPT_END, OPT_SPAN, OPT_URL, OPT_NOKEYS, OPT_QUIET, OPT_HELP, OPT_KEYSFROM };
   static const struct option OPTS[] = {
     {"count", required_argument, NULL, OPT_COUNT}, {"out", required_argument, NULL, OPT_OUT},
     {"seed", required_argument, NULL, OPT_SEED}, {"threads", required_argument, NULL, OPT_THREADS},
@@ -1841,6 +2054,7 @@ static int parse_args(int argc, char **argv) {
     {"pem", no_argument, NULL, OPT_PEM}, {"domains", required_argument, NULL, OPT_DOMAINS},
     {"end", required_argument, NULL, OPT_END}, {"span-days", required_argument, NULL, OPT_SPAN},
     {"url-base", required_argument, NULL, OPT_URL}, {"no-keys", no_argument, NULL, OPT_NOKEYS},
+    {"keys-from", required_argument, NULL, OPT_KEYSFROM},
     {"quiet", no_argument, NULL, OPT_QUIET}, {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
   };
@@ -1872,7 +2086,7 @@ static int parse_args(int argc, char **argv) {
       c->threads = (int)v;
       break;
     case OPT_POOL:
-      if (!parse_u64("--key-pool", optarg, 2, MAX_KEY_POOL, &v)) return 0;
+      if (!parse_u64("--key-pool", optarg, POOL_RSA_DIVISOR, MAX_KEY_POOL, &v)) return 0;
       c->key_pool = (long)v;
       break;
     case OPT_PRE: {
@@ -1917,6 +2131,7 @@ static int parse_args(int argc, char **argv) {
       break;
     }
     case OPT_NOKEYS: c->write_keys = 0; break;
+    case OPT_KEYSFROM: c->keys_from = optarg; break;
     case OPT_QUIET: c->quiet = 1; break;
     case OPT_HELP: usage(stdout); exit(0);
     default: usage(stderr); return 0;
@@ -1995,12 +2210,12 @@ int main(int argc, char **argv) {
   if (!mkdir_p(g.cfg.out) || !init_oids() || !build_domains() || !build_subscribers()) goto out;
   struct rng car;
   rng_seed(&car, g.cfg.seed, 0xCA);
+  if (!build_keys()) goto out;
   for (int i = 0; i < N_CA; i++)
     if (!build_ca(i, &car)) {
       errmsg("building CA %s failed", CA_SPECS[i].id);
       goto out;
     }
-  if (!build_key_pool()) goto out;
   double t_keys = now_secs();
   if (!write_ca_files()) goto out;
   if (g.cfg.write_keys && !write_key_pool()) goto out;
@@ -2049,8 +2264,7 @@ int main(int argc, char **argv) {
   if (!ok || !write_summary(t2 - t1)) goto out;
   if (!g.cfg.quiet) {
     double gen = t2 - t1;
-    fprintf(stderr,
-            "%s: %" PRIu64 " certificates (%" PRIu64 " precertificates; dv %" PRIu64 ", ov %" PRIu64 ", ev %" PRIu64
+    printf("%s: %" PRIu64 " certificates (%" PRIu64 " precertificates; dv %" PRIu64 ", ov %" PRIu64 ", ev %" PRIu64
             ") in %.2f s with %d threads: %.0f certificates/s (setup %.2f s: %zu P-256 + %zu RSA pool keys)\n",
             g_prog, g.written, g.precerts_written, g.per_profile[P_DV], g.per_profile[P_OV], g.per_profile[P_EV],
             gen, nw, gen > 0 ? (double)g.written / gen : 0.0, t_keys - t0, g.n_ec, g.n_rsa);

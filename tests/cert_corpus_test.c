@@ -15,8 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "pkiward/cert.h"
 
@@ -28,6 +32,8 @@
 #define MAX_FILE_BYTES (64u << 20)
 /* The corpus as described in /work/shared/corpus/README.md. */
 #define EXPECTED_FILES 1254
+/* Objects OpenSSL also parses, so that the comparison really ran. */
+#define EXPECTED_CROSSCHECKED 1200
 
 struct result {
 	char path[MAX_PATH_LEN]; /* relative to the corpus root */
@@ -37,6 +43,9 @@ struct result {
 
 static struct result *g_results;
 static size_t g_n;
+/* Cross-checks against OpenSSL (an independent parser): objects compared
+ * and disagreements found. */
+static size_t g_crosschecked, g_disagreements;
 
 static int cmp_result(const void *a, const void *b)
 {
@@ -74,6 +83,106 @@ static void reject(struct result *r, const char *fmt, ...)
 			*p = ' ';
 }
 
+static void disagree(const char *path, const char *what)
+{
+	fprintf(stderr, "%s: pkiward and OpenSSL disagree on %s\n", path, what);
+	g_disagreements++;
+}
+
+/* Compares a DER encoding made by OpenSSL (i2d) with a window. */
+#define SAME_I2D(win, i2d_call)                                        \
+	do {                                                                     \
+		unsigned char *buf_ = NULL;                                      \
+		int n_ = i2d_call;                                               \
+		if (n_ < 0 || (size_t)n_ != (win).len ||                         \
+		    memcmp(buf_, (win).p, (win).len) != 0)                       \
+			disagree(path, #win);                                    \
+		OPENSSL_free(buf_);                                              \
+	} while (0)
+
+/* Every certificate OpenSSL also reads: fingerprint, serial, names, SPKI,
+ * each extension (OID, criticality, value), dates, SAN count, RSA size. */
+static void crosscheck_cert(const char *path, const struct pw_cert *c)
+{
+	const unsigned char *p = c->der.p;
+	X509 *x = d2i_X509(NULL, &p, (long)c->der.len);
+	if (x == NULL)
+		return; /* OpenSSL rejects it: nothing to compare */
+	g_crosschecked++;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	if (!X509_digest(x, EVP_sha256(), md, &mdlen) || memcmp(md, c->sha256, 32) != 0)
+		disagree(path, "sha256");
+	SAME_I2D(c->issuer.raw, i2d_X509_NAME(X509_get_issuer_name(x), &buf_));
+	SAME_I2D(c->subject.raw, i2d_X509_NAME(X509_get_subject_name(x), &buf_));
+	SAME_I2D(c->spki.raw, i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &buf_));
+	{
+		const ASN1_INTEGER *sn = X509_get0_serialNumber(x);
+		unsigned char *buf_ = NULL;
+		int n_ = i2d_ASN1_INTEGER(sn, &buf_);
+		/* Contents = the encoding minus its header (2 octets below 128
+		 * content octets, 3 up to 255). */
+		size_t hl = n_ > 1 && buf_[1] == 0x81 ? 3 : 2;
+		if (n_ < 2 || (size_t)n_ - hl != c->serial.len ||
+		    memcmp(buf_ + hl, c->serial.p, c->serial.len) != 0)
+			disagree(path, "serial");
+		OPENSSL_free(buf_);
+	}
+	if ((size_t)X509_get_ext_count(x) != c->n_exts) {
+		disagree(path, "extension count");
+	} else {
+		for (size_t i = 0; i < c->n_exts; i++) {
+			X509_EXTENSION *e = X509_get_ext(x, (int)i);
+			const ASN1_OBJECT *obj = X509_EXTENSION_get_object(e);
+			const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data(e);
+			if (OBJ_length(obj) != c->exts[i].oid.len ||
+			    memcmp(OBJ_get0_data(obj), c->exts[i].oid.p, c->exts[i].oid.len) != 0)
+				disagree(path, "extension OID");
+			if (X509_EXTENSION_get_critical(e) != c->exts[i].critical)
+				disagree(path, "extension criticality");
+			if ((size_t)v->length != c->exts[i].value.len ||
+			    memcmp(v->data, c->exts[i].value.p, c->exts[i].value.len) != 0)
+				disagree(path, "extension value");
+		}
+	}
+	if (c->validity_strict_ok) {
+		struct tm tm;
+		if (!ASN1_TIME_to_tm(X509_get0_notBefore(x), &tm) || timegm(&tm) != c->not_before)
+			disagree(path, "notBefore");
+		if (!ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) || timegm(&tm) != c->not_after)
+			disagree(path, "notAfter");
+	}
+	const struct pw_ext *san = pw_cert_get0_ext(c, PW_OID_EXT_SAN);
+	if (san != NULL && san->decoded_ok && c->exts_unique_ok) {
+		GENERAL_NAMES *gns = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+		if (gns != NULL && (size_t)sk_GENERAL_NAME_num(gns) != c->x.san.names.n)
+			disagree(path, "SAN count");
+		GENERAL_NAMES_free(gns);
+	}
+	if (c->spki.rsa_ok) {
+		EVP_PKEY *pk = X509_get0_pubkey(x);
+		if (pk != NULL && EVP_PKEY_get_bits(pk) != (int)c->spki.rsa_bits)
+			disagree(path, "RSA modulus size");
+	}
+	X509_free(x);
+}
+
+static void crosscheck_crl(const char *path, const struct pw_crl *l)
+{
+	const unsigned char *p = l->der.p;
+	X509_CRL *x = d2i_X509_CRL(NULL, &p, (long)l->der.len);
+	if (x == NULL)
+		return;
+	g_crosschecked++;
+	STACK_OF(X509_REVOKED) *rev = X509_CRL_get_REVOKED(x);
+	if ((size_t)(rev ? sk_X509_REVOKED_num(rev) : 0) != l->n_entries)
+		disagree(path, "revoked count");
+	SAME_I2D(l->issuer.raw, i2d_X509_NAME(X509_CRL_get_issuer(x), &buf_));
+	if ((size_t)X509_CRL_get_ext_count(x) != l->n_exts)
+		disagree(path, "CRL extension count");
+	X509_CRL_free(x);
+}
+
 static void check_file(const char *full, struct result *r, struct pw_cert *c, struct pw_crl *l,
                        struct pw_csr *q)
 {
@@ -97,6 +206,8 @@ static void check_file(const char *full, struct result *r, struct pw_cert *c, st
 		case PW_OBJ_CERTIFICATE:
 			what = "certificate";
 			st = pw_cert_parse(c, o->der, o->der_len, &err);
+			if (st == PW_OK)
+				crosscheck_cert(r->path, c);
 			break;
 		case PW_OBJ_TBS:
 			what = "tbsCertificate";
@@ -105,6 +216,8 @@ static void check_file(const char *full, struct result *r, struct pw_cert *c, st
 		case PW_OBJ_CRL:
 			what = "CRL";
 			st = pw_crl_parse(l, o->der, o->der_len, &err);
+			if (st == PW_OK)
+				crosscheck_crl(r->path, l);
 			break;
 		case PW_OBJ_CSR:
 			what = "CSR";
@@ -229,8 +342,13 @@ static void test_corpus(void **state)
 			failures++;
 		}
 	}
-	printf("zlint corpus: %zu files, %zu parsed, %zu rejected (%zu listed)\n", g_n, parsed,
-	       g_n - parsed, listed);
+	printf("zlint corpus: %zu files, %zu parsed, %zu rejected (%zu listed); "
+	       "%zu objects cross-checked with OpenSSL, %zu disagreements\n",
+	       g_n, parsed, g_n - parsed, listed, g_crosschecked, g_disagreements);
+	/* OpenSSL reads nearly all of the corpus; a collapse of this number
+	 * would mean the comparison silently stopped happening. */
+	assert_true(g_crosschecked >= EXPECTED_CROSSCHECKED);
+	assert_int_equal(g_disagreements, 0);
 	free(listed_paths);
 	free(g_results);
 	g_results = NULL;

@@ -129,6 +129,60 @@ static void test_check_oid(void **state)
 	expect_der_error(pw_der_check_oid(&c, &e), &e, T_BASE + PW_DER_MAX_OID_ARCS - 1, "more than 64 arcs");
 }
 
+/* A plain reading of X.690 §8.19.2 to hold the optimised check against. */
+static int reference_oid_ok(const uint8_t *p, size_t n)
+{
+	size_t arcs = 1;
+	if (n == 0 || (p[n - 1] & 0x80))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int starts = i == 0 || !(p[i - 1] & 0x80);
+		if (starts && p[i] == 0x80)
+			return 0;
+		if (!(p[i] & 0x80))
+			arcs++;
+	}
+	return arcs <= PW_DER_MAX_OID_ARCS;
+}
+
+static void test_check_oid_matches_reference(void **state)
+{
+	(void)state;
+	/* Every string up to 6 octets over octets that matter to the rules,
+	 * then longer pseudo-random ones around the 8-octet word boundaries
+	 * and the arc limit. */
+	static const uint8_t alphabet[] = { 0x00, 0x01, 0x7F, 0x80, 0x81, 0xFF };
+	enum { A = sizeof alphabet };
+	uint8_t buf[80];
+	struct pw_error e;
+	for (size_t n = 0; n <= 6; n++) {
+		size_t total = 1;
+		for (size_t i = 0; i < n; i++)
+			total *= A;
+		for (size_t v = 0; v < total; v++) {
+			size_t x = v;
+			for (size_t i = 0; i < n; i++, x /= A)
+				buf[i] = alphabet[x % A];
+			struct pw_der c = { buf, n, 0 };
+			int ok = pw_der_check_oid(&c, &e);
+			if (ok != reference_oid_ok(buf, n))
+				fail_msg("check_oid disagrees with the reference for length %zu value %zu", n, v);
+		}
+	}
+	uint64_t seed = 0x9E3779B97F4A7C15ull;
+	for (int iter = 0; iter < 200000; iter++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		size_t n = (size_t)(seed >> 58) + (iter & 1 ? 0 : 14); /* 0..77 */
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			buf[i] = alphabet[(seed >> 40) % A];
+		}
+		struct pw_der c = { buf, n, 0 };
+		if (pw_der_check_oid(&c, &e) != reference_oid_ok(buf, n))
+			fail_msg("check_oid disagrees with the reference (iteration %d, length %zu)", iter, n);
+	}
+}
+
 static void expect_text(const uint8_t *p, size_t n, const char *want)
 {
 	char text[PW_DER_OID_TEXT_MAX];
@@ -255,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_table_round_trip),
 		cmocka_unit_test(test_table_known_values),
 		cmocka_unit_test(test_check_oid),
+		cmocka_unit_test(test_check_oid_matches_reference),
 		cmocka_unit_test(test_oid_to_text),
 		cmocka_unit_test(test_oid_from_text),
 	};

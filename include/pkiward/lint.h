@@ -83,6 +83,11 @@ struct pw_lint_ctx {
 	enum pw_lint_profile profile;   /* resolved (never AUTO) */
 	int64_t now;                    /* evaluation time (Unix seconds) */
 	const struct pw_cert *issuer;   /* issuing CA certificate if known, else NULL */
+	/* Added after v0: computed once per call by the engine. */
+	int self_signed;                /* zcrypto's SelfSigned: subject == issuer and the
+	                                   signature verifies with the own key (for a TBS:
+	                                   self-issued). Read via src/lint/lint_util.h. */
+	int server_auth;                /* zlint IsServerAuthCert (the BR source gate) */
 };
 
 /* One lint. `check` writes a short explanation into details (may leave it
@@ -99,7 +104,18 @@ struct pw_lint_def {
 	/* Returns 1 if the lint applies (else the result is NA). NULL = always. */
 	int (*applies)(const struct pw_lint_ctx *ctx);
 	enum pw_lint_status (*check)(const struct pw_lint_ctx *ctx, char *details, size_t details_len);
+	/* Added after v0 (zero = default behaviour). */
+	unsigned flags;                 /* PW_LINT_F_* */
 };
+
+/* pw_lint_def.flags. */
+/* Skip the engine's source gate (zlint OverrideFrameworkFilter): a
+ * CABF_BR lint that must also run on certificates zlint does not consider
+ * server-auth (e.g. OCSP responder certificates, BR 7.1.2.8). */
+#define PW_LINT_F_NO_SOURCE_GATE 0x1u
+/* The lint reads the outer signature (signatureAlgorithm / signatureValue):
+ * NA for an unsigned TBSCertificate. */
+#define PW_LINT_F_NEEDS_SIGNATURE 0x2u
 
 /* A family of lints (one source file). */
 struct pw_lint_family {
@@ -122,6 +138,9 @@ struct pw_lint_results {
 	enum pw_lint_profile profile;   /* the profile used (detected when AUTO was asked) */
 	int fatal;                      /* a fatal result is present */
 	struct pw_error parse_err;      /* when the input failed to parse: where and why */
+	/* Added after v0. */
+	int parse_failed;               /* the input did not parse (parse_err says why) */
+	void *cache_;                   /* private: parse objects reused across calls */
 };
 
 /* Options for a lint run. Zero-initialise, then set what you need. */
@@ -172,5 +191,27 @@ const char *pw_lint_status_str(enum pw_lint_status s);
 const char *pw_lint_source_str(enum pw_lint_source s);
 const char *pw_lint_profile_str(enum pw_lint_profile p);
 int pw_lint_profile_parse(const char *s, enum pw_lint_profile *out);
+
+/* ---- Serialisation (added after v0) ----
+ *
+ * JSON in zlint's shape: an object whose keys are lint names, each
+ * {"result": "pass|info|warn|error|fatal|NA|NE", "details": "..."} ("details"
+ * omitted when empty), keys in registry (name) order. With `file` non-NULL
+ * the object also carries "file", "object" (1-based index of the object in
+ * that file) and "profile" keys — the JSON Lines form `pkiward lint --json`
+ * prints when it lints more than one object; lint names never collide with
+ * these keys (they start with e_, w_ or n_). Returns a malloc'd,
+ * NUL-terminated single-line string (free() it), or NULL when memory runs
+ * out. */
+char *pw_lint_results_to_json(const struct pw_lint_results *r, const char *file, size_t object);
+
+/* The catalogue as a JSON array: one object per lint with "name",
+ * "severity", "source", "target" ("certificate"/"crl"), "citation",
+ * "effective", "ineffective" (null when unbounded) and "description".
+ * malloc'd single-line string, NULL when memory runs out. */
+char *pw_lint_catalog_to_json(void);
+
+/* "certificate"/"crl" for a lint target. */
+const char *pw_lint_target_str(enum pw_lint_target t);
 
 #endif

@@ -42,8 +42,9 @@
 
 /* Largest single input file ingest reads (also stdin). Larger inputs are
  * rejected with PW_ERR_LIMIT before being read, so a 100 MB garbage file
- * costs one stat(), not memory. 512 MiB holds a PEM bundle of ~250k certs. */
-#define PW_STORE_INGEST_MAX_FILE ((size_t)512 << 20)
+ * costs one stat(), not memory or time. 64 MiB holds a PEM bundle of ~35k
+ * certificates; split larger bundles (or give a directory). */
+#define PW_STORE_INGEST_MAX_FILE ((size_t)64 << 20)
 
 /* Directory recursion depth limit (guards against symlink loops). */
 #define PW_STORE_INGEST_MAX_DEPTH 32

@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
 #include "internal.h"
 
 struct pw_arena_chunk {
@@ -18,6 +23,7 @@ struct pw_arena {
 	struct pw_arena_chunk *head; /* first chunk */
 	struct pw_arena_chunk *cur;  /* chunk being filled */
 	size_t total;                /* bytes of all chunks */
+	EVP_MD_CTX *md_ctx;          /* SHA-256 context re-used by every parse */
 };
 
 #define PW_ARENA_ALIGN (alignof(max_align_t))
@@ -87,6 +93,7 @@ void pw_arena_free(struct pw_arena *a)
 {
 	if (a == NULL)
 		return;
+	EVP_MD_CTX_free(a->md_ctx);
 	struct pw_arena_chunk *ch = a->head;
 	while (ch != NULL) {
 		struct pw_arena_chunk *next = ch->next;
@@ -249,4 +256,30 @@ int pw_cert_get_both(struct pw_der *d, uint32_t tag, struct pw_der *out_contents
 		return 0;
 	}
 	return 1;
+}
+
+/* OpenSSL 3's one-shot SHA256() fetches the algorithm from the provider on
+ * every call (a locked lookup that costs more than hashing a small SPKI);
+ * fetching once per process and re-using one context per arena removes it. */
+static EVP_MD *g_sha256;
+static pthread_once_t g_sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+	g_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+void pw_cert_sha256(struct pw_arena *a, const uint8_t *p, size_t n, uint8_t out[32])
+{
+	unsigned len = 0;
+	pthread_once(&g_sha256_once, fetch_sha256);
+	if (a != NULL && g_sha256 != NULL) {
+		if (a->md_ctx == NULL)
+			a->md_ctx = EVP_MD_CTX_new();
+		if (a->md_ctx != NULL && EVP_DigestInit_ex2(a->md_ctx, g_sha256, NULL) &&
+		    EVP_DigestUpdate(a->md_ctx, p, n) && EVP_DigestFinal_ex(a->md_ctx, out, &len) &&
+		    len == 32)
+			return;
+	}
+	SHA256(p, n, out); /* fallback: same result, slower */
 }

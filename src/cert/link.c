@@ -11,8 +11,6 @@
  * their certificate's issuer and are out of scope here. */
 #include <string.h>
 
-#include <openssl/sha.h>
-
 #include "internal.h"
 
 static int is_ct_ext(enum pw_oid id)
@@ -38,7 +36,7 @@ int pw_cert_link_sha256(struct pw_arena *a, struct pw_cert *c, const struct pw_d
 		}
 	}
 	if (drop == 0) {
-		SHA256(c->tbs.p, c->tbs.len, c->link_sha256);
+		pw_cert_sha256(a, c->tbs.p, c->tbs.len, c->link_sha256);
 		return 1;
 	}
 	size_t prefix = ext_elem->off - tbs_contents->off;
@@ -77,6 +75,6 @@ int pw_cert_link_sha256(struct pw_arena *a, struct pw_cert *c, const struct pw_d
 			w += el_len;
 		}
 	}
-	SHA256(buf, (size_t)(w - buf), c->link_sha256);
+	pw_cert_sha256(a, buf, (size_t)(w - buf), c->link_sha256);
 	return 1;
 }

@@ -4,8 +4,6 @@
  * because the certificate itself is still well-formed DER. */
 #include <string.h>
 
-#include <openssl/sha.h>
-
 #include "internal.h"
 
 static void decode_rsa(struct pw_spki *s)
@@ -48,7 +46,8 @@ static void decode_rsa(struct pw_spki *s)
 	}
 }
 
-int pw_cert_parse_spki(struct pw_der *d, struct pw_spki *out, struct pw_error *err)
+int pw_cert_parse_spki(struct pw_arena *a, struct pw_der *d, struct pw_spki *out,
+                       struct pw_error *err)
 {
 	struct pw_der seq;
 	memset(out, 0, sizeof *out);
@@ -73,7 +72,7 @@ int pw_cert_parse_spki(struct pw_der *d, struct pw_spki *out, struct pw_error *e
 			out->ec_explicit = 1;
 		}
 	}
-	SHA256(out->raw.p, out->raw.len, out->sha256);
+	pw_cert_sha256(a, out->raw.p, out->raw.len, out->sha256);
 	return 1;
 fail:
 	pw_cert_err_field(err, "subjectPublicKeyInfo");

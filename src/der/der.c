@@ -28,17 +28,16 @@
  * high-tag-number octets (21 bits), one length octet and the length octets. */
 #define DER_HEADER_MAX (1 + 3 + 1 + PW_DER_MAX_LENGTH_OCTETS)
 
-int pw_der_int_fail(struct pw_error *err, size_t off, const char *fmt, ...)
+void pw_der_int_error(struct pw_error *err, size_t off, const char *fmt, ...)
 {
 	if (err == NULL)
-		return 0;
+		return;
 	char msg[PW_ERROR_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	pw_error_set(err, PW_ERR_DER, 1, off, NULL, "%s", msg);
-	return 0;
 }
 
 void pw_der_int_quote(const uint8_t *p, size_t n, char *out, size_t outlen)
@@ -148,12 +147,15 @@ static inline size_t parse_tag(const uint8_t *p, size_t n, size_t base, uint32_t
 	return i;
 }
 
-/* Parses a whole TLV header at the cursor. On success sets *out_tag, the
- * header length and the contents length (which is known to fit in what is
- * left of the cursor). `expect` is the tag wanted (0 = any); a mismatch is
- * reported before the length is looked at. */
-static inline int parse_header(const struct pw_der *d, uint32_t expect, uint32_t *out_tag,
-                               size_t *out_hdr, size_t *out_len, struct pw_error *err)
+/* Parses a whole TLV header at the cursor, every form, with diagnostics.
+ * On success sets *out_tag, the header length and the contents length (which
+ * is known to fit in what is left of the cursor). `expect` is the tag wanted
+ * (0 = any); a mismatch is reported before the length is looked at. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int parse_header_slow(const struct pw_der *d, uint32_t expect, uint32_t *out_tag,
+                             size_t *out_hdr, size_t *out_len, struct pw_error *err)
 {
 	const uint8_t *p = d->p;
 	size_t n = d->len, base = d->off;
@@ -230,22 +232,93 @@ static inline int parse_header(const struct pw_der *d, uint32_t expect, uint32_t
 	return 1;
 }
 
+/* Universal tag numbers the single-octet fast path must not accept in the
+ * constructed / primitive form: the wrong-form types above, [UNIVERSAL 0],
+ * and 31 (the high-tag-number escape). */
+#define DER_FAST_BAD_CONSTRUCTED (DER_UNIVERSAL_PRIMITIVE_ONLY | 1u | (1u << 31))
+#define DER_FAST_BAD_PRIMITIVE (DER_UNIVERSAL_CONSTRUCTED_ONLY | 1u | (1u << 31))
+
+/* The header parse every getter runs. It takes the shapes that make up
+ * nearly all of a certificate without any error-reporting state: a
+ * single-octet tag (low number, allowed form) and a length in short form or
+ * long form with one or two octets, all within bounds and minimal. Anything
+ * else, valid or not, goes to parse_header_slow(), which decides and
+ * explains. */
+static inline int parse_header(const struct pw_der *d, uint32_t expect, uint32_t *out_tag,
+                               size_t *out_hdr, size_t *out_len, struct pw_error *err)
+{
+	const uint8_t *p = d->p;
+	size_t n = d->len;
+	if (PW_DER_LIKELY(n >= 2)) {
+		uint32_t b0 = p[0], num = b0 & 0x1fu;
+		uint32_t bad = (b0 & 0x20u) ? DER_FAST_BAD_CONSTRUCTED : DER_FAST_BAD_PRIMITIVE;
+		if (b0 >= 0x40 ? num != 0x1f : !((bad >> num) & 1u)) {
+			uint32_t tag = ((b0 >> 6) << 30) | ((b0 & 0x20u) << 24) | num;
+			size_t len = p[1], hdr = 2;
+			if (len >= 0x80) {
+				if (len == 0x81 && n >= 3 && p[2] >= 0x80) {
+					len = p[2];
+					hdr = 3;
+				} else if (len == 0x82 && n >= 4 && p[2] != 0) {
+					len = (size_t)p[2] << 8 | p[3];
+					hdr = 4;
+				} else {
+					goto slow;
+				}
+			}
+			if ((expect == 0 || tag == expect) && len <= n - hdr) {
+				*out_tag = tag;
+				*out_hdr = hdr;
+				*out_len = len;
+				return 1;
+			}
+		}
+	}
+slow:;
+	/* Separate variables, so that only these live in memory: the caller's
+	 * stay in registers on the fast path. */
+	uint32_t stag;
+	size_t shdr, slen;
+	if (!parse_header_slow(d, expect, &stag, &shdr, &slen, err))
+		return 0;
+	*out_tag = stag;
+	*out_hdr = shdr;
+	*out_len = slen;
+	return 1;
+}
+
+/* Advances d past a header of `hdr` and contents of `len` octets, handing
+ * out the contents and/or the element. d is updated first so that an output
+ * may be d itself (descending into an element in place). */
 static inline void take(struct pw_der *d, size_t hdr, size_t len, struct pw_der *out_contents,
                         struct pw_der *out_element)
 {
-	if (out_contents != NULL) {
-		out_contents->p = d->p + hdr;
-		out_contents->len = len;
-		out_contents->off = d->off + hdr;
-	}
+	const uint8_t *p = d->p;
+	size_t n = d->len, off = d->off, total = hdr + len;
+	d->p = p + total;
+	d->len = n - total;
+	d->off = off + total;
 	if (out_element != NULL) {
-		out_element->p = d->p;
-		out_element->len = hdr + len;
-		out_element->off = d->off;
+		out_element->p = p;
+		out_element->len = total;
+		out_element->off = off;
 	}
-	d->p += hdr + len;
-	d->len -= hdr + len;
-	d->off += hdr + len;
+	if (out_contents != NULL) {
+		out_contents->p = p + hdr;
+		out_contents->len = len;
+		out_contents->off = off + hdr;
+	}
+}
+
+/* pw_der_get for use inside this file, inlined into the typed getters. */
+static inline int get_inline(struct pw_der *d, uint32_t tag, struct pw_der *out, struct pw_error *err)
+{
+	uint32_t t;
+	size_t hdr, len;
+	if (!parse_header(d, tag, &t, &hdr, &len, err))
+		return 0;
+	take(d, hdr, len, out, NULL);
+	return 1;
 }
 
 int pw_der_peek_tag(const struct pw_der *d, uint32_t tag)
@@ -273,12 +346,7 @@ int pw_der_get_any(struct pw_der *d, uint32_t *out_tag, struct pw_der *out_conte
 
 int pw_der_get(struct pw_der *d, uint32_t tag, struct pw_der *out, struct pw_error *err)
 {
-	uint32_t t;
-	size_t hdr, len;
-	if (!parse_header(d, tag, &t, &hdr, &len, err))
-		return 0;
-	take(d, hdr, len, out, NULL);
-	return 1;
+	return get_inline(d, tag, out, err);
 }
 
 int pw_der_get_element(struct pw_der *d, uint32_t tag, struct pw_der *out, struct pw_error *err)
@@ -298,7 +366,7 @@ int pw_der_get_optional(struct pw_der *d, uint32_t tag, struct pw_der *out, int 
 		*out_present = 0;
 		return 1;
 	}
-	if (!pw_der_get(d, tag, out, err))
+	if (!get_inline(d, tag, out, err))
 		return 0;
 	*out_present = 1;
 	return 1;
@@ -320,7 +388,7 @@ int pw_der_done(const struct pw_der *d, const char *what, struct pw_error *err)
 int pw_der_get_bool(struct pw_der *d, int *out, struct pw_error *err)
 {
 	struct pw_der c, t = *d;
-	if (!pw_der_get(&t, PW_DER_BOOLEAN, &c, err))
+	if (!get_inline(&t, PW_DER_BOOLEAN, &c, err))
 		return 0;
 	if (c.len != 1)
 		return pw_der_int_fail(err, c.off, "BOOLEAN with %zu content octets, expected 1 (X.690 §8.2.1)",
@@ -349,7 +417,7 @@ int pw_der_check_integer(const struct pw_der *contents, struct pw_error *err)
 int pw_der_get_integer(struct pw_der *d, struct pw_der *out, struct pw_error *err)
 {
 	struct pw_der c, t = *d;
-	if (!pw_der_get(&t, PW_DER_INTEGER, &c, err) || !pw_der_check_integer(&c, err))
+	if (!get_inline(&t, PW_DER_INTEGER, &c, err) || !pw_der_check_integer(&c, err))
 		return 0;
 	*out = c;
 	*d = t;
@@ -382,7 +450,7 @@ int pw_der_get_uint64(struct pw_der *d, uint64_t *out, struct pw_error *err)
 {
 	struct pw_der c, t = *d;
 	uint64_t v;
-	if (!pw_der_get(&t, PW_DER_INTEGER, &c, err) || !pw_der_check_integer(&c, err) ||
+	if (!get_inline(&t, PW_DER_INTEGER, &c, err) || !pw_der_check_integer(&c, err) ||
 	    !integer_value(&c, "INTEGER", UINT64_MAX, &v, err))
 		return 0;
 	*out = v;
@@ -395,7 +463,7 @@ int pw_der_get_enumerated(struct pw_der *d, uint32_t *out, struct pw_error *err)
 	struct pw_der c, t = *d;
 	uint64_t v;
 	/* ENUMERATED is encoded as an INTEGER (X.690 §8.4). */
-	if (!pw_der_get(&t, PW_DER_ENUMERATED, &c, err) || !pw_der_check_integer(&c, err) ||
+	if (!get_inline(&t, PW_DER_ENUMERATED, &c, err) || !pw_der_check_integer(&c, err) ||
 	    !integer_value(&c, "ENUMERATED", INT32_MAX, &v, err))
 		return 0;
 	*out = (uint32_t)v;
@@ -407,7 +475,7 @@ int pw_der_get_bit_string(struct pw_der *d, struct pw_der *out_bits, unsigned *o
                           struct pw_error *err)
 {
 	struct pw_der c, t = *d;
-	if (!pw_der_get(&t, PW_DER_BIT_STRING, &c, err))
+	if (!get_inline(&t, PW_DER_BIT_STRING, &c, err))
 		return 0;
 	if (c.len == 0)
 		return pw_der_int_fail(err, c.off,
@@ -437,7 +505,7 @@ int pw_der_get_bit_string(struct pw_der *d, struct pw_der *out_bits, unsigned *o
 int pw_der_get_null(struct pw_der *d, struct pw_error *err)
 {
 	struct pw_der c, t = *d;
-	if (!pw_der_get(&t, PW_DER_NULL, &c, err))
+	if (!get_inline(&t, PW_DER_NULL, &c, err))
 		return 0;
 	if (c.len != 0)
 		return pw_der_int_fail(err, c.off, "NULL with %zu content octets, expected none (X.690 §8.8.2)",
@@ -449,7 +517,7 @@ int pw_der_get_null(struct pw_der *d, struct pw_error *err)
 int pw_der_get_oid(struct pw_der *d, struct pw_der *out, struct pw_error *err)
 {
 	struct pw_der c, t = *d;
-	if (!pw_der_get(&t, PW_DER_OID, &c, err) || !pw_der_check_oid(&c, err))
+	if (!get_inline(&t, PW_DER_OID, &c, err) || !pw_der_check_oid(&c, err))
 		return 0;
 	*out = c;
 	*d = t;
@@ -474,7 +542,7 @@ int pw_der_get_time(struct pw_der *d, int64_t *out_unix, uint32_t *out_tag, stru
 		return pw_der_int_fail(err, t.off, "expected UTCTime or GeneralizedTime, found %s",
 		                       pw_der_tag_name(found));
 	}
-	if (!pw_der_get(&t, tag, &c, err) || !pw_der_parse_time(tag, &c, 1, &v, err))
+	if (!get_inline(&t, tag, &c, err) || !pw_der_parse_time(tag, &c, 1, &v, err))
 		return 0;
 	*out_unix = v;
 	if (out_tag != NULL)

@@ -11,7 +11,8 @@
  * fit the largest text buffer are refused anyway, so this bounds the work. */
 #define DER_OID_BIG_ARC_OCTETS PW_DER_OID_TEXT_MAX
 
-int pw_der_check_oid(const struct pw_der *contents, struct pw_error *err)
+/* The diagnosing check, run only when the fast scan below finds a fault. */
+PW_DER_COLD static int check_oid_slow(const struct pw_der *contents, struct pw_error *err)
 {
 	const uint8_t *p = contents->p;
 	size_t n = contents->len;
@@ -38,6 +39,71 @@ int pw_der_check_oid(const struct pw_der *contents, struct pw_error *err)
 			                       "OBJECT IDENTIFIER has more than %d arcs", PW_DER_MAX_OID_ARCS);
 	}
 	return 1;
+}
+
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define DER_OID_SWAR 1
+/* The k (1..8) octets at p as a little-endian word, upper octets zero, with
+ * no read outside p[0..k). */
+static inline uint64_t load_partial(const uint8_t *p, size_t k)
+{
+	uint64_t w;
+	if (k >= 8) {
+		memcpy(&w, p, 8);
+		return w;
+	}
+	if (k >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + k - 4, 4);
+		return a | (uint64_t)b << (8 * (k - 4));
+	}
+	return p[0] | (uint64_t)p[k / 2] << (8 * (k / 2)) | (uint64_t)p[k - 1] << (8 * (k - 1));
+}
+#endif
+
+/* Whether OID contents pass every rule, without diagnostics. Certificates
+ * carry a couple of dozen OIDs, so this runs eight octets at a time: in each
+ * word, the octets without the continuation bit end an arc, the octet after
+ * such an end starts one, and no start may be 0x80 (X.690 §8.19.2). */
+static inline int oid_ok(const uint8_t *p, size_t n)
+{
+	size_t ends = 0;
+#ifdef DER_OID_SWAR
+	const uint64_t hi = 0x8080808080808080ull, lo = 0x7F7F7F7F7F7F7F7Full;
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t bad = 0, prev_end = 0x80; /* octet 0 starts an arc */
+	for (size_t i = 0; i < n; i += 8) {
+		size_t k = n - i < 8 ? n - i : 8;
+		uint64_t w = load_partial(p + i, k);
+		uint64_t valid = k == 8 ? ~0ull : (1ull << (8 * k)) - 1;
+		uint64_t end = ~w & hi & valid;
+		uint64_t start = ((end << 8) | prev_end) & valid;
+		uint64_t x = w ^ hi; /* zero octets where w has 0x80 */
+		uint64_t is80 = ~(((x & lo) + lo) | x | lo);
+		bad |= start & is80;
+		ends += (size_t)(((end >> 7) * ones) >> 56);
+		prev_end = (end >> (8 * (k - 1))) & 0x80;
+	}
+	return n != 0 && prev_end != 0 && bad == 0 && ends < PW_DER_MAX_OID_ARCS;
+#else
+	unsigned bad = 0, at_start = 1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned b = p[i];
+		bad |= at_start & (b == 0x80);
+		at_start = b < 0x80;
+		ends += at_start;
+	}
+	/* `ends` subidentifiers carry ends + 1 arcs (X.690 §8.19.4). */
+	return n != 0 && at_start && !bad && ends < PW_DER_MAX_OID_ARCS;
+#endif
+}
+
+int pw_der_check_oid(const struct pw_der *contents, struct pw_error *err)
+{
+	if (PW_DER_LIKELY(oid_ok(contents->p, contents->len)))
+		return 1;
+	return check_oid_slow(contents, err);
 }
 
 /* Appends s[0..n) to buf at *pos, keeping room for the NUL. */

@@ -22,13 +22,16 @@ struct time_ctx {
 	struct pw_error *err;
 };
 
-PW_DER_COLD static int time_fail(struct time_ctx *t, size_t pos, const char *what)
+PW_DER_COLD static void time_error(struct time_ctx *t, size_t pos, const char *what)
 {
 	if (t->err == NULL)
-		return 0;
+		return;
 	pw_der_int_quote(t->s, t->n, t->quoted, sizeof t->quoted);
-	return pw_der_int_fail(t->err, t->base + pos, "%s '%s': %s", t->type, t->quoted, what);
+	pw_der_int_error(t->err, t->base + pos, "%s '%s': %s", t->type, t->quoted, what);
 }
+
+/* time_error() as an expression worth 0 (see pw_der_int_fail). */
+#define time_fail(t, pos, what) (time_error((t), (pos), (what)), 0)
 
 /* Reads two digits at *pos as a number, naming `field` when they are not. */
 static int two_digits(struct time_ctx *t, size_t *pos, const char *field, int *out)

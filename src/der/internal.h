@@ -21,10 +21,13 @@
 /* Longest excerpt of untrusted content quoted in an error message. */
 #define PW_DER_QUOTE_MAX 40
 
-/* Fills *err (NULL-safe) with PW_ERR_DER at absolute byte `off` and returns 0,
- * so a getter can `return pw_der_int_fail(...)`. Kept out of line and cold so
- * the success paths of the getters stay small. */
-int pw_der_int_fail(struct pw_error *err, size_t off, const char *fmt, ...) PW_PRINTF(3, 4) PW_DER_COLD;
+/* Fills *err (NULL-safe) with PW_ERR_DER at absolute byte `off`. Kept out
+ * of line and cold so the success paths of the getters stay small. */
+void pw_der_int_error(struct pw_error *err, size_t off, const char *fmt, ...) PW_PRINTF(3, 4) PW_DER_COLD;
+
+/* pw_der_int_error() as an expression worth 0, so a getter can write
+ * `return pw_der_int_fail(...)` and the compiler sees the constant result. */
+#define pw_der_int_fail(...) (pw_der_int_error(__VA_ARGS__), 0)
 
 /* Renders untrusted bytes for an error message: printable ASCII as is,
  * everything else (and quotes/backslashes) as \xNN; at most

@@ -72,6 +72,36 @@ static inline uint32_t oid_hash(const uint8_t *p, size_t n)
 	return (uint32_t)(h >> (64 - OID_HASH_BITS));
 }
 
+/* Equality of n <= OID_DER_MAX octets; `entry` is a table row (all
+ * OID_DER_MAX octets readable). Word compares for the common 4..16 octets
+ * avoid a call to memcmp on every lookup. */
+static inline int oid_equal(const uint8_t *entry, const uint8_t *p, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		uint64_t a1, b1, a2, b2;
+		memcpy(&a1, entry, 8);
+		memcpy(&b1, p, 8);
+		memcpy(&a2, entry + n - 8, 8);
+		memcpy(&b2, p + n - 8, 8);
+		return ((a1 ^ b1) | (a2 ^ b2)) == 0;
+	}
+	if (n >= 4 && n < 8) {
+		uint32_t a1, b1, a2, b2;
+		memcpy(&a1, entry, 4);
+		memcpy(&b1, p, 4);
+		memcpy(&a2, entry + n - 4, 4);
+		memcpy(&b2, p + n - 4, 4);
+		return ((a1 ^ b1) | (a2 ^ b2)) == 0;
+	}
+	if (n < 4) {
+		unsigned diff = 0;
+		for (size_t i = 0; i < n; i++)
+			diff |= (unsigned)(entry[i] ^ p[i]);
+		return diff == 0;
+	}
+	return memcmp(entry, p, n) == 0;
+}
+
 static void oid_build(void)
 {
 	for (unsigned id = 1; id < PW_OID_COUNT_; id++) {
@@ -111,7 +141,7 @@ enum pw_oid pw_oid_lookup(const struct pw_der *oid)
 		unsigned id = oid_slots[h];
 		if (id == 0)
 			return PW_OID_UNKNOWN;
-		if (oid_der_len[id] == n && memcmp(oid_der[id], oid->p, n) == 0)
+		if (oid_der_len[id] == n && oid_equal(oid_der[id], oid->p, n))
 			return (enum pw_oid)id;
 	}
 }

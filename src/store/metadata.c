@@ -4,6 +4,8 @@
  * is checked for type, length and form, unknown members are refused (a typo
  * such as "validation" must not silently drop DCV records that an incident
  * query depends on), and errors name the member ("validations[2].method"). */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +80,9 @@ static int vname_ok(char *s)
 	unsigned char tmp[16];
 	if (n == 0 || n > 253)
 		return 0;
+	for (char *q = s; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q + 32);
 	if (strchr(s, ':') != NULL)
 		return inet_pton(AF_INET6, s, tmp) == 1;
 	if (inet_pton(AF_INET, s, tmp) == 1)

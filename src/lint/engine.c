@@ -1,0 +1,348 @@
+/* pkiward lint — the engine: parse, resolve the profile, then for every
+ * registered lint decide applicability exactly as zlint v3 does
+ * (lint/base.go CertificateLint.execute):
+ *
+ *   1. source gate: a CABF Baseline Requirements lint applies only to a
+ *      certificate zlint calls server-auth (util.IsServerAuthCert), unless
+ *      the lint opts out (PW_LINT_F_NO_SOURCE_GATE = OverrideFrameworkFilter)
+ *      → NA;
+ *   2. the lint's own applies() (zlint CheckApplies)                 → NA;
+ *   3. notBefore (a CRL: thisUpdate) outside [effective, ineffective) → NE;
+ *   4. the check.
+ *
+ * An explicit --profile for a TLS profile opens the source gate (the
+ * operator states what the certificate is meant to be; this is how a TBS
+ * certificate is checked against the profile it will be issued under);
+ * an explicit non-tls profile closes it for every Web PKI source.
+ *
+ * Results go into the caller's struct pw_lint_results; no global state is
+ * written (the registry is built once, read-only). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "lint_util.h"
+
+/* Parse objects kept in the result set between calls so that re-linting
+ * does not allocate in the steady state (cert.h: arenas are reused). */
+struct lint_cache {
+	struct pw_cert cert;
+	struct pw_crl crl;
+	int have_cert, have_crl;
+};
+
+void pw_lint_results_init(struct pw_lint_results *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+void pw_lint_results_cleanup(struct pw_lint_results *r)
+{
+	if (r == NULL)
+		return;
+	struct lint_cache *c = r->cache_;
+	if (c != NULL) {
+		if (c->have_cert)
+			pw_cert_cleanup(&c->cert);
+		if (c->have_crl)
+			pw_crl_cleanup(&c->crl);
+		free(c);
+	}
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+static struct lint_cache *get_cache(struct pw_lint_results *r)
+{
+	if (r->cache_ == NULL)
+		r->cache_ = calloc(1, sizeof(struct lint_cache));
+	return r->cache_;
+}
+
+static enum pw_status reset(struct pw_lint_results *r, size_t need, struct pw_error *err)
+{
+	r->n = 0;
+	r->fatal = 0;
+	r->parse_failed = 0;
+	r->profile = PW_PROFILE_AUTO;
+	pw_error_clear(&r->parse_err);
+	if (need > r->cap) {
+		struct pw_lint_result *v = realloc(r->v, need * sizeof *v);
+		if (v == NULL)
+			return pw_error_set(err, PW_ERR_NOMEM, 0, 0, "lint", "out of memory");
+		r->v = v;
+		r->cap = need;
+	}
+	return PW_OK;
+}
+
+/* The registry or a clear error (a malformed family is a build bug, but it
+ * must not crash a CA's issuance pipeline). */
+static const struct pw_lint_entry *registry(size_t *n, struct pw_error *err)
+{
+	const struct pw_lint_entry *e = pw_lint_registry_get0(n);
+	if (e == NULL)
+		pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint registry", "%s",
+		             pw_lint_registry_error());
+	return e;
+}
+
+/* Per-call selection from opts->only: a bitmap over registry indices.
+ * Returns PW_OK with *out NULL when every lint runs. */
+static enum pw_status select_lints(const struct pw_lint_opts *opts, size_t n, uint8_t **out,
+                                   struct pw_error *err)
+{
+	*out = NULL;
+	if (opts == NULL || opts->only == NULL)
+		return PW_OK;
+	uint8_t *sel = calloc(n ? n : 1, 1);
+	if (sel == NULL)
+		return pw_error_set(err, PW_ERR_NOMEM, 0, 0, "lint", "out of memory");
+	for (size_t i = 0; opts->only[i] != NULL; i++) {
+		const struct pw_lint_def *d = pw_lint_find(opts->only[i]);
+		size_t k = pw_lint_registry_index(d);
+		if (d == NULL || k == (size_t)-1) {
+			free(sel);
+			return pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "lint", "unknown lint '%s'",
+			                    opts->only[i]);
+		}
+		sel[k] = 1;
+	}
+	*out = sel;
+	return PW_OK;
+}
+
+static int effective_at(const struct pw_lint_entry *e, int64_t t)
+{
+	if (e->has_effective && t < e->effective)
+		return 0;
+	if (e->has_ineffective && t >= e->ineffective)
+		return 0;
+	return 1;
+}
+
+static int is_tls_profile(enum pw_lint_profile p)
+{
+	return p != PW_PROFILE_AUTO && p != PW_PROFILE_NON_TLS;
+}
+
+/* Sources that only speak about Web PKI TLS certificates. */
+static int is_tls_source(enum pw_lint_source s)
+{
+	return s == PW_SRC_CABF_BR || s == PW_SRC_CABF_EV || s == PW_SRC_APPLE ||
+	       s == PW_SRC_CHROME;
+}
+
+static void add_result(struct pw_lint_results *out, const struct pw_lint_def *def,
+                       enum pw_lint_status st, int keep_na)
+{
+	struct pw_lint_result *res = &out->v[out->n];
+	res->def = def;
+	res->status = st;
+	if (st == PW_LINT_FATAL)
+		out->fatal = 1;
+	if ((st == PW_LINT_NA || st == PW_LINT_NE) && !keep_na)
+		return;
+	out->n++;
+}
+
+/* Runs every selected lint of `target` on the context. */
+static void run_lints(const struct pw_lint_entry *reg, size_t nreg, const uint8_t *sel,
+                      const struct pw_lint_ctx *ctx, enum pw_lint_target target,
+                      enum pw_lint_profile asked, int64_t date, int is_tbs, int keep_na,
+                      struct pw_lint_results *out)
+{
+	int gate_open = 1;
+	if (target == PW_TARGET_CERT) {
+		if (asked == PW_PROFILE_AUTO)
+			gate_open = ctx->server_auth;
+		else
+			gate_open = is_tls_profile(asked);
+	}
+	for (size_t i = 0; i < nreg; i++) {
+		const struct pw_lint_entry *e = &reg[i];
+		const struct pw_lint_def *d = e->def;
+		struct pw_lint_result *res = &out->v[out->n];
+		if (d->target != target || (sel != NULL && !sel[i]))
+			continue;
+		res->details[0] = '\0';
+		if (!gate_open && !(d->flags & PW_LINT_F_NO_SOURCE_GATE) &&
+		    (d->source == PW_SRC_CABF_BR ||
+		     (asked == PW_PROFILE_NON_TLS && is_tls_source(d->source)))) {
+			add_result(out, d, PW_LINT_NA, keep_na);
+			continue;
+		}
+		if (d->applies != NULL && !d->applies(ctx)) {
+			add_result(out, d, PW_LINT_NA, keep_na);
+			continue;
+		}
+		if (is_tbs && (d->flags & PW_LINT_F_NEEDS_SIGNATURE)) {
+			add_result(out, d, PW_LINT_NA, keep_na);
+			continue;
+		}
+		if (!effective_at(e, date)) {
+			add_result(out, d, PW_LINT_NE, keep_na);
+			continue;
+		}
+		enum pw_lint_status st = d->check(ctx, res->details, sizeof res->details);
+		if ((unsigned)st > PW_LINT_FATAL)
+			st = PW_LINT_FATAL;
+		add_result(out, d, st, keep_na);
+	}
+}
+
+enum pw_status pw_lint_parsed_cert(const struct pw_cert *c, const struct pw_lint_opts *opts,
+                                   struct pw_lint_results *out, struct pw_error *err)
+{
+	enum pw_status st;
+	size_t nreg = 0;
+	uint8_t *sel = NULL;
+	const struct pw_lint_entry *reg;
+	struct pw_lint_ctx ctx;
+	enum pw_lint_profile asked = opts != NULL ? opts->profile : PW_PROFILE_AUTO;
+
+	if (c == NULL || out == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "no certificate or result set");
+	if ((reg = registry(&nreg, err)) == NULL)
+		return PW_ERR_USAGE;
+	if ((st = reset(out, nreg + 1, err)) != PW_OK)
+		return st;
+	if ((st = select_lints(opts, nreg, &sel, err)) != PW_OK)
+		return st;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.cert = c;
+	ctx.now = opts != NULL && opts->now != 0 ? opts->now : (int64_t)time(NULL);
+	ctx.issuer = opts != NULL ? opts->issuer : NULL;
+	ctx.self_signed = pw_lint_compute_self_signed(c);
+	ctx.server_auth = pw_lint_is_server_auth(c);
+	ctx.profile = asked != PW_PROFILE_AUTO ? asked : pw_lint_detect_profile_ss_(c, ctx.self_signed);
+	out->profile = ctx.profile;
+	run_lints(reg, nreg, sel, &ctx, PW_TARGET_CERT, asked, c->not_before,
+	          c->kind == PW_KIND_TBS, opts != NULL && opts->include_na, out);
+	free(sel);
+	return PW_OK;
+}
+
+enum pw_status pw_lint_parsed_crl(const struct pw_crl *l, const struct pw_lint_opts *opts,
+                                  struct pw_lint_results *out, struct pw_error *err)
+{
+	enum pw_status st;
+	size_t nreg = 0;
+	uint8_t *sel = NULL;
+	const struct pw_lint_entry *reg;
+	struct pw_lint_ctx ctx;
+
+	if (l == NULL || out == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "no CRL or result set");
+	if ((reg = registry(&nreg, err)) == NULL)
+		return PW_ERR_USAGE;
+	if ((st = reset(out, nreg + 1, err)) != PW_OK)
+		return st;
+	if ((st = select_lints(opts, nreg, &sel, err)) != PW_OK)
+		return st;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.crl = l;
+	ctx.now = opts != NULL && opts->now != 0 ? opts->now : (int64_t)time(NULL);
+	ctx.issuer = opts != NULL ? opts->issuer : NULL;
+	ctx.profile = PW_PROFILE_NON_TLS; /* profiles describe certificates */
+	out->profile = ctx.profile;
+	/* zlint dates RevocationList lints by thisUpdate (lint/base.go). */
+	run_lints(reg, nreg, sel, &ctx, PW_TARGET_CRL, PW_PROFILE_AUTO, l->this_update, 0,
+	          opts != NULL && opts->include_na, out);
+	free(sel);
+	return PW_OK;
+}
+
+/* Records a parse failure as the single fatal result `name`. */
+static enum pw_status parse_failure(struct pw_lint_results *out, const char *name,
+                                    const struct pw_error *perr, struct pw_error *err)
+{
+	enum pw_status st;
+	size_t nreg = 0;
+	if (registry(&nreg, err) == NULL)
+		return PW_ERR_USAGE;
+	if ((st = reset(out, nreg + 1, err)) != PW_OK)
+		return st;
+	out->parse_err = *perr;
+	out->parse_failed = 1;
+	out->fatal = 1;
+	out->profile = PW_PROFILE_AUTO;
+	const struct pw_lint_def *d = pw_lint_find(name);
+	if (d == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint registry",
+		                    "lint %s is not registered", name);
+	struct pw_lint_result *res = &out->v[out->n++];
+	res->def = d;
+	res->status = PW_LINT_FATAL;
+	pw_error_format(perr, res->details, sizeof res->details);
+	return PW_OK;
+}
+
+static enum pw_status lint_cert_der(const uint8_t *der, size_t len, int tbs,
+                                    const struct pw_lint_opts *opts,
+                                    struct pw_lint_results *out, struct pw_error *err)
+{
+	struct pw_error perr;
+	enum pw_status st;
+	struct lint_cache *cache;
+
+	if (out == NULL || (der == NULL && len != 0))
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "invalid arguments");
+	if ((cache = get_cache(out)) == NULL)
+		return pw_error_set(err, PW_ERR_NOMEM, 0, 0, "lint", "out of memory");
+	if (!cache->have_cert) {
+		pw_cert_init(&cache->cert);
+		cache->have_cert = 1;
+	}
+	pw_error_clear(&perr);
+	st = tbs ? pw_cert_parse_tbs(&cache->cert, der, len, &perr)
+	         : pw_cert_parse(&cache->cert, der, len, &perr);
+	if (st == PW_ERR_NOMEM) {
+		if (err != NULL)
+			*err = perr;
+		return st;
+	}
+	if (st != PW_OK)
+		return parse_failure(out, PW_LINT_NAME_DER_STRICT, &perr, err);
+	return pw_lint_parsed_cert(&cache->cert, opts, out, err);
+}
+
+enum pw_status pw_lint_cert(const uint8_t *der, size_t len, const struct pw_lint_opts *opts,
+                            struct pw_lint_results *out, struct pw_error *err)
+{
+	return lint_cert_der(der, len, 0, opts, out, err);
+}
+
+enum pw_status pw_lint_tbs(const uint8_t *der, size_t len, const struct pw_lint_opts *opts,
+                           struct pw_lint_results *out, struct pw_error *err)
+{
+	return lint_cert_der(der, len, 1, opts, out, err);
+}
+
+enum pw_status pw_lint_crl(const uint8_t *der, size_t len, const struct pw_lint_opts *opts,
+                           struct pw_lint_results *out, struct pw_error *err)
+{
+	struct pw_error perr;
+	enum pw_status st;
+	struct lint_cache *cache;
+
+	if (out == NULL || (der == NULL && len != 0))
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "invalid arguments");
+	if ((cache = get_cache(out)) == NULL)
+		return pw_error_set(err, PW_ERR_NOMEM, 0, 0, "lint", "out of memory");
+	if (!cache->have_crl) {
+		pw_crl_init(&cache->crl);
+		cache->have_crl = 1;
+	}
+	pw_error_clear(&perr);
+	st = pw_crl_parse(&cache->crl, der, len, &perr);
+	if (st == PW_ERR_NOMEM) {
+		if (err != NULL)
+			*err = perr;
+		return st;
+	}
+	if (st != PW_OK)
+		return parse_failure(out, PW_LINT_NAME_CRL_DER_STRICT, &perr, err);
+	return pw_lint_parsed_crl(&cache->crl, opts, out, err);
+}
