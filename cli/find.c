@@ -73,16 +73,21 @@ static int on_row(void *vctx, const struct pw_store_row *r)
 	const char *reason = r->revoked ? (r->has_reason ? pw_cli_reason_name(r->reason) : "unspecified") : "";
 	ctx->rows++;
 	switch (ctx->fmt) {
-	case FMT_TABLE:
+	case FMT_TABLE: {
 		if (ctx->first) {
-			printf("%-64s  %-4s  %-20s  %-20s  %-7s  %s\n", "SHA-256", "KIND", "NOT BEFORE",
-			       "NOT AFTER", "REVOKED", "SUBJECT / SERIAL");
+			printf("%-64s  %-4s  %-20s  %-20s  %-7s  %-40s  %s\n", "SHA-256", "KIND", "NOT BEFORE",
+			       "NOT AFTER", "REVOKED", "SERIAL", "NAMES / SUBJECT");
 			ctx->first = 0;
 		}
-		printf("%-64s  %-4s  %-20s  %-20s  %-7s  %s  serial %s\n", sha,
+		char more[32] = "";
+		if (r->n_dns_names_total > 1)
+			snprintf(more, sizeof more, " (+%zu)", r->n_dns_names_total - 1);
+		printf("%-64s  %-4s  %-20s  %-20s  %-7s  %-40s  %s%s\n", sha,
 		       r->precert ? "pre" : (r->is_ca ? "ca" : "cert"), nb, na, r->revoked ? "yes" : "no",
-		       or_empty(r->subject), or_empty(r->serial_hex));
+		       or_empty(r->serial_hex), r->n_dns_names > 0 ? r->dns_names[0] : or_empty(r->subject),
+		       more);
 		break;
+	}
 	case FMT_CSV: {
 		/* CCADB incident report appendix column order. */
 		pw_cli_csv_field(stdout, pre);
@@ -309,7 +314,7 @@ int pw_cli_find(int argc, char **argv)
 			printf("Precertificate SHA-256,Certificate SHA-256,Subject,Issuer,Not Before,"
 			       "Not After,Serial Number,dNSNames,Revoked,Revocation Date,"
 			       "Revocation Reason\n");
-		unsigned want = ctx.fmt == FMT_TABLE ? 0 : PW_STORE_WANT_NAMES;
+		unsigned want = PW_STORE_WANT_NAMES;
 		st = pw_store_find(s, &f, want, on_row, &ctx, &err);
 		if (ctx.fmt == FMT_JSON)
 			printf("%s\n", ctx.first ? "[]" : "\n]");

@@ -274,6 +274,27 @@ static void test_get_element_and_optional(void **state)
 	expect_same_cursor(&d, &saved);
 }
 
+static void test_descend_in_place(void **state)
+{
+	(void)state;
+	struct pw_error e;
+	uint64_t v = 0;
+	/* SEQUENCE { INTEGER 7 }: reading the SEQUENCE into the cursor itself
+	 * descends into it. */
+	struct pw_der d = cur(B(0x30, 0x03, 0x02, 0x01, 0x07));
+	assert_true(pw_der_get(&d, PW_DER_SEQUENCE, &d, &e));
+	assert_int_equal(d.len, 3);
+	assert_int_equal(d.off, T_BASE + 2);
+	assert_true(pw_der_get_uint64(&d, &v, &e));
+	assert_true(v == 7);
+	assert_true(pw_der_done(&d, "SEQUENCE", &e));
+	/* Every output of pw_der_get_any is optional. */
+	d = cur(B(0x30, 0x03, 0x02, 0x01, 0x07));
+	assert_true(pw_der_get_any(&d, NULL, NULL, NULL, NULL));
+	assert_int_equal(d.len, 0);
+	assert_int_equal(d.off, T_BASE + 5);
+}
+
 static void test_done_trailing(void **state)
 {
 	(void)state;
@@ -530,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_tag_universal_form),
 		cmocka_unit_test(test_get_tag_mismatch),
 		cmocka_unit_test(test_get_element_and_optional),
+		cmocka_unit_test(test_descend_in_place),
 		cmocka_unit_test(test_done_trailing),
 		cmocka_unit_test(test_init_and_equal),
 		cmocka_unit_test(test_bool),

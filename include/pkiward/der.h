@@ -13,7 +13,12 @@
  * the forms RFC 5280 §4.1.2.5 allows (Z, seconds present, no fraction).
  *
  * Lifetimes: nothing here allocates; every pw_der handed out points into the
- * caller's buffer and lives as long as that buffer. */
+ * caller's buffer and lives as long as that buffer.
+ *
+ * Every `err` may be NULL (no details wanted). Error offsets: header faults
+ * point at the offending tag or length octet (or at the tag, for a tag
+ * mismatch); content faults at the first offending content octet, or at the
+ * first content octet when the content length itself is wrong. */
 #ifndef PKIWARD_DER_H
 #define PKIWARD_DER_H
 
@@ -92,7 +97,8 @@ int pw_der_peek_tag(const struct pw_der *d, uint32_t tag);
 int pw_der_get_any(struct pw_der *d, uint32_t *out_tag, struct pw_der *out_contents,
                    struct pw_der *out_element, struct pw_error *err) PW_WARN_UNUSED;
 
-/* Reads the next TLV, which must carry `tag`; *out gets its contents. */
+/* Reads the next TLV, which must carry `tag`; *out gets its contents.
+ * `out` may be `d` itself, to descend into the element in place. */
 int pw_der_get(struct pw_der *d, uint32_t tag, struct pw_der *out, struct pw_error *err) PW_WARN_UNUSED;
 
 /* As pw_der_get, but *out gets the whole element (header included). */

@@ -468,14 +468,18 @@ int pw_store_rec_build(const struct pw_cert *c, int64_t ingested_at, struct pw_s
 /* ------------------------------------------------------------------------ */
 
 /* The fixed SELECT. The twin is the other half of a precertificate /
- * certificate pair: same link_sha256 (TBS without poison and SCTs, RFC 6962
- * §3.2), opposite precert flag. */
+ * certificate pair: same issuer and serial (RFC 6962 §3.1: the precertificate
+ * carries the serial of the certificate to be issued), opposite precert flag,
+ * and the same link_sha256 (TBS without poison and SCTs, RFC 6962 §3.2). The
+ * (issuer, serial, precert) unique index finds it, so link_sha256 needs no
+ * index of its own. */
 #define SQL_ROW_COLS                                                                     \
 	"SELECT c.id, c.sha256, c.precert, c.is_ca, c.link_sha256, c.spki_sha256,"           \
 	" c.issuer_name_sha256, c.subject, c.issuer, c.serial, c.not_before, c.not_after,"   \
 	" c.profile, c.order_id, c.subscriber, c.ingested_at, r.revoked_at, r.reason,"       \
-	" (SELECT t.sha256 FROM certificate t WHERE t.link_sha256 = c.link_sha256"           \
-	" AND t.precert <> c.precert ORDER BY t.id LIMIT 1)"
+	" (SELECT t.sha256 FROM certificate t WHERE t.issuer_name_sha256 ="                   \
+	" c.issuer_name_sha256 AND t.serial = c.serial AND t.precert <> c.precert"            \
+	" AND t.link_sha256 = c.link_sha256)"
 #define SQL_FROM " FROM certificate c LEFT JOIN revocation r ON r.cert_id = c.id"
 
 /* WHERE fragments, in the order they are appended; bit i = fragment i. */

@@ -121,7 +121,7 @@ static enum pw_lint_status missing(const struct pw_lint_ctx *ctx, enum presence 
 	for (size_t i = 0; i < PROFILE_RULES_MAX && p->rules[i].id != PW_OID_UNKNOWN; i++) {
 		if (p->rules[i].presence != want || pw_lint_has_ext(ctx->cert, p->rules[i].id))
 			continue;
-		return pw_lint_fail(fail, details, len, "%s is %s in a %s certificate (%s)",
+		return pw_lint_fail(fail, details, len, "%s is %s in the %s profile (%s)",
 		                    pw_oid_name(p->rules[i].id),
 		                    want == P_MUST ? "required" : "recommended",
 		                    pw_lint_profile_str(p->profile), p->section);
@@ -143,7 +143,7 @@ static enum pw_lint_status present(const struct pw_lint_ctx *ctx, enum presence 
 			continue; /* precertificates are linted as their certificate */
 		if (pr != want)
 			continue;
-		return pw_lint_fail(fail, details, len, "%s (byte %zu) is %s in a %s certificate (%s)",
+		return pw_lint_fail(fail, details, len, "%s (byte %zu) is %s in the %s profile (%s)",
 		                    ext_name(e), e->offset,
 		                    want == P_MUST_NOT     ? "forbidden"
 		                    : want == P_SHOULD_NOT ? "discouraged (SHOULD NOT)"
@@ -190,7 +190,7 @@ static enum pw_lint_status check_criticality(const struct pw_lint_ctx *ctx, char
 		int want = r->crit == C_YES || (r->crit == C_SAN && ctx->cert->subject.n_attrs == 0);
 		if (e->critical != want)
 			return pw_lint_fail(PW_LINT_ERROR, d, n,
-			                    "%s (byte %zu) is %scritical; a %s certificate requires it %s "
+			                    "%s (byte %zu) is %scritical; the %s profile requires it %s "
 			                    "(%s)",
 			                    ext_name(e), e->offset, e->critical ? "" : "not ",
 			                    pw_lint_profile_str(p->profile),

@@ -116,7 +116,7 @@ static enum pw_lint_status find_rule(const struct pw_lint_ctx *ctx, enum attr_ru
 	for (size_t i = 0; i < n->n_attrs; i++) {
 		if (rule_for(p, n->attrs[i].id) == want)
 			return pw_lint_fail(fail, details, len,
-			                    "subject %s (RDN %u) is %s in a %s certificate (%s)",
+			                    "subject %s (RDN %u) is %s in the %s profile (%s)",
 			                    attr_name(&n->attrs[i], tmp, sizeof tmp), n->attrs[i].rdn + 1,
 			                    what, pw_lint_profile_str(p->profile), p->section);
 	}
@@ -145,14 +145,14 @@ static enum pw_lint_status check_required(const struct pw_lint_ctx *ctx, char *d
 	for (size_t i = 0; i < sizeof p->all / sizeof p->all[0] && p->all[i] != PW_OID_UNKNOWN; i++)
 		if (!pw_lint_name_has(n, p->all[i]))
 			return pw_lint_fail(PW_LINT_ERROR, details, len,
-			                    "subject has no %s, required in a %s certificate (%s)",
+			                    "subject has no %s, required in the %s profile (%s)",
 			                    pw_oid_name(p->all[i]), pw_lint_profile_str(p->profile),
 			                    p->section);
 	if (p->one_of[0] != PW_OID_UNKNOWN && !pw_lint_name_has(n, p->one_of[0]) &&
 	    !pw_lint_name_has(n, p->one_of[1]))
 		return pw_lint_fail(PW_LINT_ERROR, details, len,
-		                    "subject has neither %s nor %s; one is required in a %s "
-		                    "certificate (%s)",
+		                    "subject has neither %s nor %s; one is required in the %s profile "
+		                    "(%s)",
 		                    pw_oid_name(p->one_of[0]), pw_oid_name(p->one_of[1]),
 		                    pw_lint_profile_str(p->profile), p->section);
 	return PW_LINT_PASS;
