@@ -829,15 +829,24 @@ static int build_subscribers(void) {
   uint32_t n_ev = (uint32_t)(ns * SUBSCRIBER_CLASS_SHARE[P_EV]);
   uint32_t n_ov = (uint32_t)(ns * SUBSCRIBER_CLASS_SHARE[P_OV]);
   if (n_ev < 1) n_ev = 1;
-  if (n_ov < 1) n_ov = 1;
+  if (n_ov < 1) n_ov = 1; /* ns >= MIN_DOMAINS * 0.6 > 2, so DV keeps >= 1 */
   for (int p = 0; p < P_COUNT; p++) {
     g.class_subs[p] = calloc(ns, sizeof(uint32_t));
     g.class_cdf[p] = calloc(ns, sizeof(double));
     if (g.class_subs[p] == NULL || g.class_cdf[p] == NULL) goto oom;
   }
-  /* Interleave classes so sub-<k> numbers do not reveal the class. */
+  /* Classes by a seeded shuffle: exact class sizes, and sub-<k> numbers do
+   * not reveal the class. */
+  uint32_t *perm = calloc(ns, sizeof(uint32_t));
+  if (perm == NULL) goto oom;
+  for (uint32_t k = 0; k < ns; k++) perm[k] = k;
+  for (uint32_t k = ns - 1; k > 0; k--) {
+    uint32_t j = rng_below(&r, k + 1), t = perm[k];
+    perm[k] = perm[j];
+    perm[j] = t;
+  }
   for (uint32_t k = 0; k < ns; k++) {
-    uint64_t h = mix3(g.cfg.seed, k, 0xC1A55) % ns;
+    uint32_t h = perm[k];
     int p = h < n_ev ? P_EV : h < n_ev + n_ov ? P_OV : P_DV;
     g.subs[k].profile = p;
     g.class_subs[p][g.class_n[p]++] = k;
@@ -847,10 +856,8 @@ static int build_subscribers(void) {
       make_org(&r, g.subs[k].org);
     }
   }
+  free(perm);
   for (int p = 0; p < P_COUNT; p++) {
-    if (g.class_n[p] == 0) { /* tiny --domains: borrow subscriber 0 */
-      g.class_subs[p][g.class_n[p]++] = 0;
-    }
     double acc = 0;
     for (uint32_t i = 0; i < g.class_n[p]; i++) {
       acc += 1.0 / pow((double)(i + 1), ZIPF_EXPONENT);

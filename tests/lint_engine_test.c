@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <openssl/bn.h>
+#include <openssl/conf.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -83,11 +84,16 @@ static X509_NAME *parse_name(const char *s)
 static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
 {
 	X509V3_CTX ctx;
+	/* certificatePolicies is parsed through a (here empty) config database. */
+	CONF *conf = NCONF_new(NULL);
+	assert_non_null(conf);
 	X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
-	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+	X509V3_set_nconf(&ctx, conf);
+	X509_EXTENSION *e = X509V3_EXT_nconf_nid(conf, &ctx, nid, value);
 	assert_non_null(e);
 	assert_int_equal(X509_add_ext(x, e, -1), 1);
 	X509_EXTENSION_free(e);
+	NCONF_free(conf);
 }
 
 static void add_raw_ext(X509 *x, const char *oid, int critical, const uint8_t *v, size_t n)

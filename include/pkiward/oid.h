@@ -152,7 +152,6 @@
 	X(CABF_EV_CODE_SIGNING, "cabf-ev-code-signing", "2.23.140.1.3") \
 	X(CABF_CODE_SIGNING, "cabf-code-signing", "2.23.140.1.4.1") \
 	X(CABF_TEST_CERT, "cabf-test-certificate", "2.23.140.2.1") \
-	X(CABF_ONION_EV, "cabf-onion-ev", "2.23.140.1.31") \
 	X(CABF_SMIME_MV_LEGACY, "cabf-smime-mailbox-legacy", "2.23.140.1.5.1.1") \
 	X(CABF_SMIME_MV_MULTIPURPOSE, "cabf-smime-mailbox-multipurpose", "2.23.140.1.5.1.2") \
 	X(CABF_SMIME_MV_STRICT, "cabf-smime-mailbox-strict", "2.23.140.1.5.1.3") \

@@ -1,13 +1,14 @@
 /* Per-object arena (see internal.h) and small shared helpers of cert/. */
+/* SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP,
+ * but they are the only allocation-free and lock-free path (see
+ * pw_cert_sha256 below); they exist in every OpenSSL 3.x. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <pthread.h>
-
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "internal.h"
@@ -23,7 +24,6 @@ struct pw_arena {
 	struct pw_arena_chunk *head; /* first chunk */
 	struct pw_arena_chunk *cur;  /* chunk being filled */
 	size_t total;                /* bytes of all chunks */
-	EVP_MD_CTX *md_ctx;          /* SHA-256 context re-used by every parse */
 };
 
 #define PW_ARENA_ALIGN (alignof(max_align_t))
@@ -93,7 +93,6 @@ void pw_arena_free(struct pw_arena *a)
 {
 	if (a == NULL)
 		return;
-	EVP_MD_CTX_free(a->md_ctx);
 	struct pw_arena_chunk *ch = a->head;
 	while (ch != NULL) {
 		struct pw_arena_chunk *next = ch->next;
@@ -258,28 +257,16 @@ int pw_cert_get_both(struct pw_der *d, uint32_t tag, struct pw_der *out_contents
 	return 1;
 }
 
-/* OpenSSL 3's one-shot SHA256() fetches the algorithm from the provider on
- * every call (a locked lookup that costs more than hashing a small SPKI);
- * fetching once per process and re-using one context per arena removes it. */
-static EVP_MD *g_sha256;
-static pthread_once_t g_sha256_once = PTHREAD_ONCE_INIT;
-
-static void fetch_sha256(void)
+/* OpenSSL 3's one-shot SHA256() goes through EVP_Q_digest, which fetches
+ * the algorithm from the provider (a locked lookup) and allocates a context
+ * on every call; EVP_DigestInit_ex2 on a kept context still allocates the
+ * provider context each time. Both would break "no allocation per
+ * certificate" and cost more than hashing a small SPKI. The low-level
+ * functions hash on the stack with the same assembly (SHA-NI when present). */
+void pw_cert_sha256(const uint8_t *p, size_t n, uint8_t out[32])
 {
-	g_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
-
-void pw_cert_sha256(struct pw_arena *a, const uint8_t *p, size_t n, uint8_t out[32])
-{
-	unsigned len = 0;
-	pthread_once(&g_sha256_once, fetch_sha256);
-	if (a != NULL && g_sha256 != NULL) {
-		if (a->md_ctx == NULL)
-			a->md_ctx = EVP_MD_CTX_new();
-		if (a->md_ctx != NULL && EVP_DigestInit_ex2(a->md_ctx, g_sha256, NULL) &&
-		    EVP_DigestUpdate(a->md_ctx, p, n) && EVP_DigestFinal_ex(a->md_ctx, out, &len) &&
-		    len == 32)
-			return;
-	}
-	SHA256(p, n, out); /* fallback: same result, slower */
+	SHA256_CTX ctx;
+	SHA256_Init(&ctx);
+	SHA256_Update(&ctx, p, n);
+	SHA256_Final(out, &ctx);
 }

@@ -71,7 +71,7 @@ static int parse_tbs(struct pw_arena *a, struct pw_cert *c, struct pw_der *d,
 		PW_CERT_FAIL("tbsCertificate.validity");
 	if (!pw_cert_parse_name(a, &tbs, &c->subject, err, "tbsCertificate.subject"))
 		goto out;
-	if (!pw_cert_parse_spki(a, &tbs, &c->spki, err))
+	if (!pw_cert_parse_spki(&tbs, &c->spki, err))
 		goto out;
 	if (!pw_der_get_optional(&tbs, PW_DER_CTX(1), &v, &c->has_issuer_uid, err))
 		PW_CERT_FAIL("tbsCertificate.issuerUniqueID");
@@ -152,7 +152,7 @@ enum pw_status pw_cert_parse(struct pw_cert *c, const uint8_t *der, size_t len,
 	if (!pw_der_done(&cert, "Certificate", err))
 		PW_CERT_FAIL("certificate");
 	c->kind = c->x.ct_poison.present ? PW_KIND_PRECERT : PW_KIND_CERT;
-	pw_cert_sha256(a, der, len, c->sha256);
+	pw_cert_sha256(der, len, c->sha256);
 	return PW_OK;
 out:
 	if (err->status == PW_OK)
@@ -188,7 +188,7 @@ enum pw_status pw_cert_parse_tbs(struct pw_cert *c, const uint8_t *der, size_t l
 	if (!pw_der_done(&d, "tbsCertificate", err))
 		PW_CERT_FAIL("tbsCertificate");
 	c->kind = PW_KIND_TBS;
-	pw_cert_sha256(a, der, len, c->sha256);
+	pw_cert_sha256(der, len, c->sha256);
 	return PW_OK;
 out:
 	if (err->status == PW_OK)

@@ -283,7 +283,7 @@ enum pw_status pw_crl_parse(struct pw_crl *l, const uint8_t *der, size_t len,
 		PW_CERT_FAIL("signatureValue");
 	if (!pw_der_done(&crl, "certificateList", err))
 		PW_CERT_FAIL("certificateList");
-	pw_cert_sha256(a, der, len, l->sha256);
+	pw_cert_sha256(der, len, l->sha256);
 	return PW_OK;
 out:
 	if (err->status == PW_OK)

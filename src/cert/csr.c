@@ -83,7 +83,7 @@ enum pw_status pw_csr_parse(struct pw_csr *r, const uint8_t *der, size_t len,
 		PW_CERT_FAIL("certificationRequestInfo.version");
 	if (!pw_cert_parse_name(a, &info, &r->subject, err, "certificationRequestInfo.subject"))
 		goto out;
-	if (!pw_cert_parse_spki(a, &info, &r->spki, err))
+	if (!pw_cert_parse_spki(&info, &r->spki, err))
 		goto out;
 	/* The [0] is mandatory in RFC 2986, but some requesters omit it when
 	 * empty; that is a lint finding (has_attributes = 0), not a parse error. */
@@ -102,7 +102,7 @@ enum pw_status pw_csr_parse(struct pw_csr *r, const uint8_t *der, size_t len,
 		PW_CERT_FAIL("signature");
 	if (!pw_der_done(&req, "certificationRequest", err))
 		PW_CERT_FAIL("certificationRequest");
-	pw_cert_sha256(a, der, len, r->sha256);
+	pw_cert_sha256(der, len, r->sha256);
 	return PW_OK;
 out:
 	if (err->status == PW_OK)

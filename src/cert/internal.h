@@ -29,8 +29,8 @@ void *pw_arena_zalloc(struct pw_arena *a, size_t n);
 void *pw_arena_alloc(struct pw_arena *a, size_t n);
 /* Frees every chunk. NULL-safe. */
 void pw_arena_free(struct pw_arena *a);
-/* SHA-256 of p[0..n) into out, with a digest context kept in the arena. */
-void pw_cert_sha256(struct pw_arena *a, const uint8_t *p, size_t n, uint8_t out[32]);
+/* SHA-256 of p[0..n) into out; no allocation, no lock (arena.c). */
+void pw_cert_sha256(const uint8_t *p, size_t n, uint8_t out[32]);
 
 /* ---- error helpers ---- */
 
@@ -88,8 +88,7 @@ int pw_cert_parse_dp_name(struct pw_arena *a, const struct pw_der *contents,
                           struct pw_dist_point *dp, struct pw_error *err);
 
 /* SubjectPublicKeyInfo element -> *out, including its SHA-256. */
-int pw_cert_parse_spki(struct pw_arena *a, struct pw_der *d, struct pw_spki *out,
-                       struct pw_error *err);
+int pw_cert_parse_spki(struct pw_der *d, struct pw_spki *out, struct pw_error *err);
 
 /* Extensions: the contents of the `Extensions` SEQUENCE -> arena array of raw
  * extensions (structure is fatal, values are not looked at). */

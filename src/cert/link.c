@@ -36,7 +36,7 @@ int pw_cert_link_sha256(struct pw_arena *a, struct pw_cert *c, const struct pw_d
 		}
 	}
 	if (drop == 0) {
-		pw_cert_sha256(a, c->tbs.p, c->tbs.len, c->link_sha256);
+		pw_cert_sha256(c->tbs.p, c->tbs.len, c->link_sha256);
 		return 1;
 	}
 	size_t prefix = ext_elem->off - tbs_contents->off;
@@ -75,6 +75,6 @@ int pw_cert_link_sha256(struct pw_arena *a, struct pw_cert *c, const struct pw_d
 			w += el_len;
 		}
 	}
-	pw_cert_sha256(a, buf, (size_t)(w - buf), c->link_sha256);
+	pw_cert_sha256(buf, (size_t)(w - buf), c->link_sha256);
 	return 1;
 }

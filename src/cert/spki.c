@@ -46,8 +46,7 @@ static void decode_rsa(struct pw_spki *s)
 	}
 }
 
-int pw_cert_parse_spki(struct pw_arena *a, struct pw_der *d, struct pw_spki *out,
-                       struct pw_error *err)
+int pw_cert_parse_spki(struct pw_der *d, struct pw_spki *out, struct pw_error *err)
 {
 	struct pw_der seq;
 	memset(out, 0, sizeof *out);
@@ -72,7 +71,7 @@ int pw_cert_parse_spki(struct pw_arena *a, struct pw_der *d, struct pw_spki *out
 			out->ec_explicit = 1;
 		}
 	}
-	pw_cert_sha256(a, out->raw.p, out->raw.len, out->sha256);
+	pw_cert_sha256(out->raw.p, out->raw.len, out->sha256);
 	return 1;
 fail:
 	pw_cert_err_field(err, "subjectPublicKeyInfo");

@@ -47,14 +47,14 @@ int br1_attr_is_string(const struct pw_attr *a)
 	}
 }
 
-size_t br1_subject_cn(const struct pw_cert *c, char *buf, size_t buflen)
+int br1_subject_cn_bytes(const struct pw_cert *c, char *buf, size_t buflen, const uint8_t **out,
+                         size_t *out_len)
 {
 	const struct pw_attr *a = NULL;
 	size_t i = c->subject.n_attrs;
 
-	if (buflen > 0)
-		buf[0] = '\0';
-	/* The last string-valued commonName is "the" commonName. */
+	*out = (const uint8_t *)"";
+	*out_len = 0;
 	while (i-- > 0) {
 		if (c->subject.attrs[i].id == PW_OID_CN && br1_attr_is_string(&c->subject.attrs[i])) {
 			a = &c->subject.attrs[i];
@@ -63,16 +63,34 @@ size_t br1_subject_cn(const struct pw_cert *c, char *buf, size_t buflen)
 	}
 	if (a == NULL)
 		return 0;
-	return pw_der_string_to_utf8(a->tag, &a->value, buf, buflen);
+	if (a->tag == PW_DER_BMP_STRING || a->tag == PW_DER_UNIVERSAL_STRING) {
+		*out_len = pw_der_string_to_utf8(a->tag, &a->value, buf, buflen);
+		*out = (const uint8_t *)buf;
+	} else {
+		*out = a->value.p;
+		*out_len = a->value.len;
+	}
+	return 1;
 }
 
 int br1_text_is_ip(const char *p, size_t n)
 {
 	char tmp[64];
 	uint8_t out[16];
+	size_t i;
+	int colon = 0;
 
 	if (n == 0 || n >= sizeof tmp)
 		return 0;
+	/* An address is digits and dots, or holds a ':' (IPv6): most names are
+	 * neither, so skip the conversion for them. */
+	for (i = 0; i < n; i++) {
+		if (p[i] == ':')
+			colon = 1;
+		else if (!(p[i] == '.' || (p[i] >= '0' && p[i] <= '9')) && !colon &&
+		         !((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f'))
+			return 0;
+	}
 	memcpy(tmp, p, n);
 	tmp[n] = '\0';
 	return inet_pton(AF_INET, tmp, out) == 1 || inet_pton(AF_INET6, tmp, out) == 1;
@@ -83,14 +101,15 @@ int br1_text_is_ip(const char *p, size_t n)
 int br1_for_each_dns(const struct pw_cert *c, int with_cn,
                      int (*fn)(void *arg, const uint8_t *name, size_t len), void *arg)
 {
-	char cn[BR1_CN_BUF];
+	char buf[BR1_CN_BUF];
+	const uint8_t *cn;
 	size_t cn_len, i;
 	int r;
 
 	if (with_cn) {
-		cn_len = br1_subject_cn(c, cn, sizeof cn);
-		if (cn_len > 0 && !br1_text_is_ip(cn, cn_len)) {
-			r = fn(arg, (const uint8_t *)cn, cn_len);
+		br1_subject_cn_bytes(c, buf, sizeof buf, &cn, &cn_len);
+		if (cn_len > 0 && !br1_text_is_ip((const char *)cn, cn_len)) {
+			r = fn(arg, cn, cn_len);
 			if (r != 0)
 				return r;
 		}
@@ -108,11 +127,22 @@ int br1_for_each_dns(const struct pw_cert *c, int with_cn,
 
 int br1_dns_names_exist(const struct pw_cert *c)
 {
-	char cn[BR1_CN_BUF];
+	const struct pw_attr *a;
 	size_t i;
 
-	if (br1_subject_cn(c, cn, sizeof cn) > 0)
-		return 1;
+	/* zlint's DNSNamesExist: a non-empty commonName or any dNSName. */
+	for (i = c->subject.n_attrs; i-- > 0;) {
+		a = &c->subject.attrs[i];
+		if (a->id == PW_OID_CN && br1_attr_is_string(a))
+			return a->value.len > 0 ? 1 : br1_dns_in_san(c);
+	}
+	return br1_dns_in_san(c);
+}
+
+int br1_dns_in_san(const struct pw_cert *c)
+{
+	size_t i;
+
 	for (i = 0; i < c->x.san.names.n; i++)
 		if (c->x.san.names.v[i].type == PW_GN_DNS)
 			return 1;
@@ -178,109 +208,120 @@ int br1_uri_scheme(const uint8_t *p, size_t n, const uint8_t **out_scheme, size_
 
 /* ---- data tables ---- */
 
-static int cmp_label(const uint8_t *a, size_t an, const char *b)
+#define FNV_OFFSET 2166136261u
+#define FNV_PRIME 16777619u
+
+/* Extends a right-to-left domain hash by one more label (to its left):
+ * FNV-1a over "." + label, lowercased (br1_gen_data.py, dhash). */
+static uint32_t hash_label(uint32_t h, const uint8_t *p, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < an && b[i] != '\0'; i++) {
-		int x = lower(a[i]), y = (unsigned char)b[i];
-		if (x != y)
-			return x < y ? -1 : 1;
+	h ^= (uint32_t)'.';
+	h *= FNV_PRIME;
+	for (i = 0; i < n; i++) {
+		h ^= (uint32_t)lower(p[i]);
+		h *= FNV_PRIME;
 	}
-	if (i < an)
-		return 1;
-	return b[i] == '\0' ? 0 : -1;
+	return h;
+}
+
+/* 1 if entry == prefix || lower(p[0..n)). */
+static int entry_eq(const char *entry, const char *prefix, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	while (*prefix != '\0')
+		if (*entry++ != *prefix++)
+			return 0;
+	for (i = 0; i < n; i++)
+		if (entry[i] == '\0' || (unsigned char)entry[i] != lower(p[i]))
+			return 0;
+	return entry[n] == '\0';
 }
 
 const struct br1_tld *br1_tld_find(const uint8_t *label, size_t n)
 {
-	size_t lo = 0, hi = br1_n_tlds;
+	uint32_t h = hash_label(FNV_OFFSET, label, n);
+	size_t j = h & (BR1_TLD_HASH_SIZE - 1), probes;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int r = cmp_label(label, n, br1_tlds[mid].name);
-		if (r == 0)
-			return &br1_tlds[mid];
-		if (r < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	for (probes = 0; probes < BR1_TLD_HASH_SIZE && br1_tld_hash[j] != 0; probes++) {
+		const struct br1_tld *t = &br1_tlds[br1_tld_hash[j] - 1];
+		if (entry_eq(t->name, "", label, n))
+			return t;
+		j = (j + 1) & (BR1_TLD_HASH_SIZE - 1);
 	}
 	return NULL;
 }
 
-static int psl_has(const uint8_t *p, size_t n)
+/* Flags of the PSL key (prefix || p[0..n)) whose hash is h; 0 if absent. */
+static unsigned psl_flags(uint32_t h, const char *prefix, const uint8_t *p, size_t n)
 {
-	size_t lo = 0, hi = br1_n_psl_rules;
+	size_t j = h & (BR1_PSL_HASH_SIZE - 1), probes;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int r = cmp_label(p, n, br1_psl_rules[mid]);
-		if (r == 0)
-			return 1;
-		if (r < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	for (probes = 0; probes < BR1_PSL_HASH_SIZE && br1_psl_hash[j] != 0; probes++) {
+		const struct br1_psl_key *k = &br1_psl_keys[br1_psl_hash[j] - 1];
+		if (entry_eq(k->name, prefix, p, n))
+			return k->flags;
+		j = (j + 1) & (BR1_PSL_HASH_SIZE - 1);
 	}
 	return 0;
 }
 
-/* Looks up "*.<rest>" and "!<name>" rules without building strings longer
- * than a DNS name. */
-static int psl_has_prefixed(char prefix0, char prefix1, const uint8_t *p, size_t n)
-{
-	uint8_t buf[BR1_DNS_NAME_MAX + 3];
-	size_t k = 0;
-
-	if (n + 2 > sizeof buf)
-		return 0;
-	buf[k++] = (uint8_t)prefix0;
-	if (prefix1 != '\0')
-		buf[k++] = (uint8_t)prefix1;
-	memcpy(buf + k, p, n);
-	return psl_has(buf, n + k);
-}
-
 int br1_psl_sld(const uint8_t *name, size_t n, const uint8_t **out_sld, size_t *out_sld_len)
 {
-	size_t starts[128];
-	size_t nl = 0, i, suffix_labels = 1;
+	uint32_t h = FNV_OFFSET, h_prev;
+	size_t end = n, start, k, suffix_labels = 1, nl = 0, i;
 
 	if (n == 0 || n > BR1_DNS_NAME_MAX || name[0] == '.' || name[n - 1] == '.')
 		return 0;
-	starts[nl++] = 0;
-	for (i = 0; i < n; i++) {
-		if (name[i] == '.') {
-			if (nl == sizeof starts / sizeof starts[0])
-				return 0;
-			starts[nl++] = i + 1;
-		}
-	}
-	/* The longest matching rule wins; an exception rule "!x" makes the
-	 * suffix one label shorter than x; the default rule is "*". */
-	for (i = 0; i < nl; i++) {
-		const uint8_t *s = name + starts[i];
-		size_t sl = n - starts[i];
-		size_t labels = nl - i;
-		if (psl_has_prefixed('!', '\0', s, sl)) {
-			suffix_labels = labels - 1;
+	for (i = 0; i < n; i++)
+		if (name[i] == '.')
+			nl++;
+	nl++;
+	/* Walk the labels right to left, extending the suffix one label at a
+	 * time: the longest matching rule wins, an exception rule "!x" makes
+	 * the public suffix one label shorter than x, and without any match
+	 * the default rule "*" makes the last label the suffix. A suffix that
+	 * is not part of any longer key ends the walk. */
+	for (k = 1; k <= nl; k++) {
+		unsigned f, wild;
+		start = end;
+		while (start > 0 && name[start - 1] != '.')
+			start--;
+		h_prev = h;
+		h = hash_label(h, name + start, end - start);
+		f = psl_flags(h, "", name + start, n - start);
+		/* "*.<previous suffix>" covers this suffix. */
+		wild = k > 1 ? psl_flags(hash_label(h_prev, (const uint8_t *)"*", 1), "*.",
+		                         name + end + 1, n - end - 1)
+		             : 0;
+		if (f & BR1_PSL_EXCEPTION) {
+			suffix_labels = k - 1;
 			break;
 		}
-		if (psl_has(s, sl)) {
-			suffix_labels = labels;
+		if ((f & BR1_PSL_RULE) || (wild & BR1_PSL_RULE))
+			suffix_labels = k;
+		if (!(f & BR1_PSL_NODE))
 			break;
-		}
-		if (i + 1 < nl && psl_has_prefixed('*', '.', name + starts[i + 1], n - starts[i + 1])) {
-			suffix_labels = labels;
+		if (start == 0)
 			break;
-		}
+		end = start - 1;
 	}
 	if (suffix_labels >= nl)
 		return 0; /* the name is itself a public suffix */
-	i = nl - suffix_labels - 1;
-	*out_sld = name + starts[i];
-	*out_sld_len = (i + 1 < nl ? starts[i + 1] - 1 : n) - starts[i];
+	/* The registrable label is the (suffix_labels + 1)-th from the right. */
+	end = n;
+	for (k = 0; k < suffix_labels; k++) {
+		while (end > 0 && name[end - 1] != '.')
+			end--;
+		end--; /* the dot */
+	}
+	start = end;
+	while (start > 0 && name[start - 1] != '.')
+		start--;
+	*out_sld = name + start;
+	*out_sld_len = end - start;
 	return 1;
 }
 

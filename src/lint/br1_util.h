@@ -43,10 +43,13 @@ const struct pw_attr *br1_name_first(const struct pw_name *n, enum pw_oid id);
  * as text); 0 for other ASN.1 types. */
 int br1_attr_is_string(const struct pw_attr *a);
 
-/* Writes the subject's (last) commonName as UTF-8 into buf (NUL-terminated)
- * and returns its length; returns 0 and writes "" when there is none or it
- * is not a string. */
-size_t br1_subject_cn(const struct pw_cert *c, char *buf, size_t buflen);
+/* The subject's (last) commonName as octets, the way X.509 libraries read
+ * it: the encoded octets themselves for the byte-oriented string types
+ * (no copy: *out points into the certificate), or a UTF-8 conversion written
+ * into buf for BMPString / UniversalString. Returns 0 (and an empty
+ * window) when there is no string-valued commonName. */
+int br1_subject_cn_bytes(const struct pw_cert *c, char *buf, size_t buflen, const uint8_t **out,
+                         size_t *out_len);
 
 /* 1 if the text is an IPv4 dotted quad or an IPv6 address. */
 int br1_text_is_ip(const char *p, size_t n);
@@ -61,6 +64,9 @@ int br1_for_each_dns(const struct pw_cert *c, int with_cn,
 
 /* 1 if the certificate has a commonName or at least one SAN dNSName. */
 int br1_dns_names_exist(const struct pw_cert *c);
+
+/* 1 if subjectAltName holds at least one dNSName. */
+int br1_dns_in_san(const struct pw_cert *c);
 
 /* ASCII case-insensitive comparisons on byte windows. */
 int br1_ieq(const uint8_t *a, size_t an, const char *b);
@@ -84,8 +90,25 @@ struct br1_tld {
 };
 extern const struct br1_tld br1_tlds[];
 extern const size_t br1_n_tlds;
-extern const char *const br1_psl_rules[];
-extern const size_t br1_n_psl_rules;
+/* A key of the Public Suffix List (ICANN section): a rule, the name of an
+ * exception rule without its "!", or a proper suffix of a longer key. */
+#define BR1_PSL_RULE 1u      /* the key itself is a rule ("com", "*.ck") */
+#define BR1_PSL_EXCEPTION 2u /* "!" + key is a rule */
+#define BR1_PSL_NODE 4u      /* a longer key ends with "." + key */
+struct br1_psl_key {
+	const char *name;
+	unsigned flags;
+};
+extern const struct br1_psl_key br1_psl_keys[];
+extern const size_t br1_n_psl_keys;
+/* Hash indexes over the two tables: each domain is hashed right to left
+ * (FNV-1a over "." + label for each label from the rightmost), linear
+ * probing; a slot holds 1 + the entry index, 0 when empty. Sizes are powers
+ * of two at least twice the key counts (br1_gen_data.py). */
+#define BR1_TLD_HASH_SIZE 4096
+#define BR1_PSL_HASH_SIZE 16384
+extern const uint16_t br1_tld_hash[BR1_TLD_HASH_SIZE];
+extern const uint16_t br1_psl_hash[BR1_PSL_HASH_SIZE];
 
 /* The TLD entry for the last label of a name (case-insensitive), or NULL if
  * the label never was a delegated TLD. */

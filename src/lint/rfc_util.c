@@ -510,6 +510,10 @@ int rfc_is_nfc_u32(const uint32_t *cp, size_t n)
 int rfc_is_nfc_utf16be(const uint8_t *p, size_t n)
 {
 	size_t i;
+	/* An odd number of octets is not UTF-16 text at all, so it is not
+	 * normalized text either. */
+	if (n % 2 != 0)
+		return 0;
 	for (i = 0; i + 1 < n && p[i] == 0 && p[i + 1] < 0x80; i += 2)
 		;
 	if (i + 1 >= n)

@@ -38,7 +38,7 @@ ncakey=$(ls "$tmp/c/ca"/*.key | wc -l)
 pass "output files ($ncapem CA certificates with keys)"
 
 # --- split certs.der into one file per certificate, list precertificates ----
-python3 - "$tmp/c/certs.der" "$tmp/split" <<'PY'
+python3 - "$tmp/c/certs.der" "$tmp/split" >/dev/null <<'PY'
 import os, sys
 data = open(sys.argv[1], "rb").read()
 os.makedirs(sys.argv[2])

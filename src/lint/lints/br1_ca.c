@@ -27,9 +27,12 @@ static int applies_ca_with_ku(const struct pw_lint_ctx *ctx)
  * not count as present. */
 static enum pw_lint_status check_ca_cn(const struct pw_lint_ctx *ctx, char *details, size_t len)
 {
-	char cn[BR1_CN_BUF];
+	char buf[BR1_CN_BUF];
+	const uint8_t *cn;
+	size_t cn_len;
 
-	if (br1_subject_cn(ctx->cert, cn, sizeof cn) == 0) {
+	br1_subject_cn_bytes(ctx->cert, buf, sizeof buf, &cn, &cn_len);
+	if (cn_len == 0) {
 		br1_detail(details, len, "CA certificate subject has no (non-empty) commonName");
 		return PW_LINT_ERROR;
 	}

@@ -260,11 +260,13 @@ static enum pw_lint_status check_underscore_sld(const struct pw_lint_ctx *ctx, c
 static int for_all_names(const struct pw_cert *c,
                          int (*fn)(void *arg, const uint8_t *name, size_t len), void *arg)
 {
-	char cn[BR1_CN_BUF];
-	size_t cn_len = br1_subject_cn(c, cn, sizeof cn), i;
+	char buf[BR1_CN_BUF];
+	const uint8_t *cn;
+	size_t cn_len, i;
 	int r;
 
-	r = fn(arg, (const uint8_t *)cn, cn_len);
+	br1_subject_cn_bytes(c, buf, sizeof buf, &cn, &cn_len);
+	r = fn(arg, cn, cn_len);
 	if (r != 0)
 		return r;
 	for (i = 0; i < c->x.san.names.n; i++) {
@@ -390,8 +392,7 @@ static void collect_names(const struct pw_cert *c, struct name_list *out, char *
 		out->p[out->count] = c->x.san.names.v[i].value.p;
 		out->n[out->count++] = c->x.san.names.v[i].value.len;
 	}
-	cn_len = br1_subject_cn(c, cn, cn_cap);
-	out->p[out->count] = (const uint8_t *)cn;
+	br1_subject_cn_bytes(c, cn, cn_cap, &out->p[out->count], &cn_len);
 	out->n[out->count++] = cn_len;
 }
 
@@ -434,7 +435,7 @@ static int applies_tor(const struct pw_lint_ctx *ctx)
 
 	if (pw_lint_has_ext(c, PW_OID_EXT_TOR_SERVICE_DESCRIPTOR))
 		return 1;
-	if (!pw_lint_is_subscriber(ctx) || !has_ev_policy(c))
+	if (!pw_lint_is_subscriber(ctx))
 		return 0;
 	collect_names(c, &names, cn, sizeof cn);
 	for (i = 0; i < names.count; i++) {
@@ -443,7 +444,8 @@ static int applies_tor(const struct pw_lint_ctx *ctx)
 		if (is_onion_v2(names.p[i], names.n[i]))
 			v2 = 1;
 	}
-	return in_onion && v2;
+	/* The EV policy test (dotted OID comparisons) only when it matters. */
+	return in_onion && v2 && has_ev_policy(c);
 }
 
 /* One TorServiceDescriptorHash (BR Appendix C): onionURI UTF8String,

@@ -140,20 +140,30 @@ static enum pw_lint_status check_required(const struct pw_lint_ctx *ctx, char *d
 {
 	const struct subject_profile *p = profile_of(ctx);
 	const struct pw_name *n = &ctx->cert->subject;
+	char missing[PW_LINT_DETAILS_MAX];
+	size_t pos = 0;
+	missing[0] = '\0';
 	if (p == NULL)
 		return PW_LINT_NA;
-	for (size_t i = 0; i < sizeof p->all / sizeof p->all[0] && p->all[i] != PW_OID_UNKNOWN; i++)
-		if (!pw_lint_name_has(n, p->all[i]))
-			return pw_lint_fail(PW_LINT_ERROR, details, len,
-			                    "subject has no %s, required in the %s profile (%s)",
-			                    pw_oid_name(p->all[i]), pw_lint_profile_str(p->profile),
-			                    p->section);
+	/* Name every missing attribute: the operator fixes them all at once. */
+	for (size_t i = 0; i < sizeof p->all / sizeof p->all[0] && p->all[i] != PW_OID_UNKNOWN; i++) {
+		if (pw_lint_name_has(n, p->all[i]))
+			continue;
+		int w = snprintf(missing + pos, sizeof missing - pos, "%s%s", pos ? ", " : "",
+		                 pw_oid_name(p->all[i]));
+		if (w > 0 && (size_t)w < sizeof missing - pos)
+			pos += (size_t)w;
+	}
 	if (p->one_of[0] != PW_OID_UNKNOWN && !pw_lint_name_has(n, p->one_of[0]) &&
-	    !pw_lint_name_has(n, p->one_of[1]))
+	    !pw_lint_name_has(n, p->one_of[1])) {
+		int w = snprintf(missing + pos, sizeof missing - pos, "%s%s or %s", pos ? ", " : "",
+		                 pw_oid_name(p->one_of[0]), pw_oid_name(p->one_of[1]));
+		if (w > 0 && (size_t)w < sizeof missing - pos)
+			pos += (size_t)w;
+	}
+	if (pos > 0)
 		return pw_lint_fail(PW_LINT_ERROR, details, len,
-		                    "subject has neither %s nor %s; one is required in the %s profile "
-		                    "(%s)",
-		                    pw_oid_name(p->one_of[0]), pw_oid_name(p->one_of[1]),
+		                    "subject lacks %s, required in the %s profile (%s)", missing,
 		                    pw_lint_profile_str(p->profile), p->section);
 	return PW_LINT_PASS;
 }
