@@ -18,6 +18,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "internal.h" /* src/cert: the Name reader, for the limit tests */
 #include "pkiward/cert.h"
 
 #define FIX PW_TESTDATA_DIR "/cert/"
@@ -593,11 +594,14 @@ static void test_bad_der(void **state)
 	free(b.p);
 }
 
-static void expect_pem_fail(const char *text, enum pw_status st, const char *msg_part)
+static void expect_pem_fail(const char *text, enum pw_status st, size_t offset,
+                            const char *msg_part)
 {
 	struct pw_objects o;
 	struct pw_error err;
 	assert_int_equal(pw_objects_read((const uint8_t *)text, strlen(text), &o, &err), st);
+	assert_true(err.has_offset);
+	assert_int_equal(err.offset, offset);
 	if (msg_part != NULL && strstr(err.msg, msg_part) == NULL)
 		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", err.msg, msg_part);
 	if (msg_part != NULL)
@@ -625,22 +629,23 @@ static void test_bad_pem(void **state)
 	assert_int_equal(o.v[0].offset, 6);
 	pw_objects_free(&o);
 
-	expect_pem_fail("", PW_ERR_PARSE, "empty");
-	expect_pem_fail("junk without armour\n", PW_ERR_PARSE, "no \"-----BEGIN\"");
-	expect_pem_fail("-----BEGIN CERTIFICATE-----\nMAA=\n", PW_ERR_PARSE, "no END line");
+	const size_t begin_len = strlen("-----BEGIN CERTIFICATE-----\n");
+	expect_pem_fail("", PW_ERR_PARSE, 0, "empty");
+	expect_pem_fail("junk without armour\n", PW_ERR_PARSE, 0, "no \"-----BEGIN\"");
+	expect_pem_fail("-----BEGIN CERTIFICATE-----\nMAA=\n", PW_ERR_PARSE, 0, "no END line");
 	expect_pem_fail("-----BEGIN CERTIFICATE-----\nMAA=\n-----END X509 CRL-----\n", PW_ERR_PARSE,
-	                "does not match");
+	                begin_len + 5, "does not match");
 	expect_pem_fail("x\n-----BEGIN CERTIFICATE-----\nMA*=\n-----END CERTIFICATE-----\n",
-	                PW_ERR_PARSE, "line 3, column 3: invalid base64");
+	                PW_ERR_PARSE, 2 + begin_len + 2, "line 3, column 3: invalid base64");
 	expect_pem_fail("-----BEGIN CERTIFICATE-----\nMA=A\n-----END CERTIFICATE-----\n",
-	                PW_ERR_PARSE, "after padding");
+	                PW_ERR_PARSE, begin_len + 3, "after padding");
 	expect_pem_fail("-----BEGIN CERTIFICATE-----\nMAA\n-----END CERTIFICATE-----\n",
-	                PW_ERR_PARSE, "multiple of 4");
+	                PW_ERR_PARSE, 0, "multiple of 4");
 	expect_pem_fail("-----BEGIN CERTIFICATE-----\nMAB=\n-----END CERTIFICATE-----\n",
-	                PW_ERR_PARSE, "non-canonical");
-	expect_pem_fail("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n", PW_ERR_PARSE,
+	                PW_ERR_PARSE, 0, "non-canonical");
+	expect_pem_fail("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n", PW_ERR_PARSE, 0,
 	                "empty PEM block");
-	expect_pem_fail("-----BEGIN CERTIFICATE\nMAA=\n-----END CERTIFICATE-----\n", PW_ERR_PARSE,
+	expect_pem_fail("-----BEGIN CERTIFICATE\nMAA=\n-----END CERTIFICATE-----\n", PW_ERR_PARSE, 0,
 	                "does not end with");
 
 	/* A base64 error after a good block keeps the good block. */
@@ -721,6 +726,59 @@ static void test_lint_level_flags(void **state)
 	}
 }
 
+/* Builds SEQUENCE { n x SET { SEQUENCE { OID 2.5.4.3, UTF8String "a" } } }
+ * into buf (long-form lengths as needed); returns its length. */
+static size_t build_name(uint8_t *buf, size_t n)
+{
+	static const uint8_t rdn[] = { 0x31, 0x0a, 0x30, 0x08, 0x06, 0x03, 0x55, 0x04,
+		                       0x03, 0x0c, 0x01, 'a' };
+	size_t body = n * sizeof rdn, h = 0;
+	buf[h++] = 0x30;
+	h += pw_cert_put_length(buf + h, body);
+	for (size_t i = 0; i < n; i++)
+		memcpy(buf + h + i * sizeof rdn, rdn, sizeof rdn);
+	return h + body;
+}
+
+static void test_name_limits(void **state)
+{
+	(void)state;
+	struct pw_arena *a = NULL;
+	uint8_t *buf = malloc(16 + (PW_CERT_MAX_NAME_ATTRS + 1) * 12);
+	assert_non_null(buf);
+	struct pw_error err;
+	struct pw_name name;
+	struct pw_der d;
+	assert_true(pw_arena_reset(&a));
+
+	size_t len = build_name(buf, PW_CERT_MAX_NAME_ATTRS);
+	pw_der_init(&d, buf, len);
+	assert_true(pw_cert_parse_name(a, &d, &name, &err, "name"));
+	assert_int_equal(name.n_attrs, PW_CERT_MAX_NAME_ATTRS);
+	assert_int_equal(name.n_rdns, PW_CERT_MAX_NAME_ATTRS);
+	assert_int_equal(name.attrs[PW_CERT_MAX_NAME_ATTRS - 1].rdn, PW_CERT_MAX_NAME_ATTRS - 1);
+
+	assert_true(pw_arena_reset(&a));
+	len = build_name(buf, PW_CERT_MAX_NAME_ATTRS + 1);
+	pw_der_init(&d, buf, len);
+	assert_false(pw_cert_parse_name(a, &d, &name, &err, "name"));
+	assert_int_equal(err.status, PW_ERR_LIMIT);
+	assert_true(err.has_offset);
+	assert_int_equal(err.offset, 4 + PW_CERT_MAX_NAME_ATTRS * 12 + 2); /* the 257th ATV */
+
+	/* An attribute shorter than any valid one fails as DER, not as a limit. */
+	static const uint8_t bad[] = { 0x30, 0x04, 0x31, 0x02, 0x30, 0x00 };
+	assert_true(pw_arena_reset(&a));
+	pw_der_init(&d, bad, sizeof bad);
+	assert_false(pw_cert_parse_name(a, &d, &name, &err, "name"));
+	assert_int_not_equal(err.status, PW_ERR_LIMIT);
+	assert_true(err.has_offset);
+	assert_int_equal(err.offset, 6); /* where the OID should start */
+	assert_string_equal(err.field, "name");
+	pw_arena_free(a);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -736,6 +794,7 @@ int main(void)
 		cmocka_unit_test(test_bad_der),
 		cmocka_unit_test(test_bad_pem),
 		cmocka_unit_test(test_lint_level_flags),
+		cmocka_unit_test(test_name_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,7 +120,7 @@
 	X(EXT_MS_CA_VERSION, "msCAVersion", "1.3.6.1.4.1.311.21.1") \
 	X(EXT_CABF_ORGANIZATION_ID, "cabfOrganizationIdentifier", "2.23.140.3.1") \
 	X(EXT_TOR_SERVICE_DESCRIPTOR, "torServiceDescriptor", "2.23.140.1.31") \
-	X(EXT_NO_SECURITY_AFFORDED, "noSecurityAfforded", "1.3.6.1.4.1.44947.1.2.1") \
+	X(EXT_NO_SECURITY_AFFORDED, "noSecurityAfforded", "1.3.6.1.5.5.7.1.23") /* id-pe-nsa, RFC 7169 */ \
 	/* Extended key usages (RFC 5280 §4.2.1.12, others) */ \
 	X(EKU_ANY, "anyExtendedKeyUsage", "2.5.29.37.0") \
 	X(EKU_SERVER_AUTH, "serverAuth", "1.3.6.1.5.5.7.3.1") \

@@ -392,9 +392,12 @@ struct pw_store_filter {
 };
 
 /* Runs a find. Rows come in ingest order. Returns PW_OK (also when nothing
- * matched: count rows in the callback), PW_ERR_USAGE for an inconsistent
- * filter (e.g. both issuer forms, a serial without issuer is allowed), or a
- * store error. `want` is a PW_STORE_WANT_* mask. */
+ * matched: count rows in the callback); PW_ERR_USAGE for an inconsistent
+ * filter (both issuer forms, an empty name/domain, a serial over
+ * PW_STORE_MAX_SERIAL octets; a serial without an issuer is allowed but
+ * is not an index lookup); PW_ERR_NOTFOUND when issuer_sha256 names no
+ * stored CA certificate; or a store error. `want` is a PW_STORE_WANT_* mask.
+ * Every combination of members is one prepared statement, cached per handle. */
 enum pw_status pw_store_find(struct pw_store *s, const struct pw_store_filter *f,
                              unsigned want, pw_store_row_fn fn, void *ctx,
                              struct pw_error *err) PW_WARN_UNUSED;

@@ -12,41 +12,50 @@ int pw_cert_parse_ext_list(struct pw_arena *a, const struct pw_der *seq_contents
                            struct pw_ext **out, size_t *out_n, struct pw_error *err,
                            const char *field)
 {
-	size_t n;
+	/* One pass into an array sized for the most extensions these bytes can
+	 * hold (each is at least PW_CERT_MIN_EXT_BYTES), capped by the limit. */
+	size_t cap = seq_contents->len / PW_CERT_MIN_EXT_BYTES, n = 0;
+	if (cap > PW_CERT_MAX_EXTENSIONS)
+		cap = PW_CERT_MAX_EXTENSIONS;
 	*out = NULL;
 	*out_n = 0;
-	if (!pw_cert_count_elements(seq_contents, PW_CERT_MAX_EXTENSIONS, &n, err, field))
-		return 0;
-	if (n == 0)
-		return 1;
-	struct pw_ext *v = pw_arena_alloc(a, n * sizeof *v);
-	if (v == NULL)
-		return pw_cert_err_nomem(err, field);
+	struct pw_ext *v = NULL;
+	if (cap > 0) {
+		v = pw_arena_alloc(a, cap * sizeof *v);
+		if (v == NULL)
+			return pw_cert_err_nomem(err, field);
+	}
 	struct pw_der d = *seq_contents;
-	for (size_t i = 0; i < n; i++) {
-		struct pw_ext *e = &v[i];
+	while (pw_der_len(&d) > 0) {
+		struct pw_ext e;
 		struct pw_der seq;
-		e->offset = pw_der_offset(&d);
-		e->critical = 0;
-		e->critical_present = 0;
-		e->decoded_ok = 1;
-		pw_error_clear(&e->decode_err);
+		e.offset = pw_der_offset(&d);
+		e.critical = 0;
+		e.critical_present = 0;
+		e.decoded_ok = 1;
 		/* Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE,
 		 * extnValue OCTET STRING }. An encoded FALSE breaks DER (X.690
 		 * §11.5) but is recorded (critical_present) for a lint. */
-		if (!pw_der_get(&d, PW_DER_SEQUENCE, &seq, err) || !pw_der_get_oid(&seq, &e->oid, err))
+		if (!pw_der_get(&d, PW_DER_SEQUENCE, &seq, err) || !pw_der_get_oid(&seq, &e.oid, err))
 			goto fail;
-		e->id = pw_oid_lookup(&e->oid);
+		e.id = pw_oid_lookup(&e.oid);
 		if (pw_der_peek_tag(&seq, PW_DER_BOOLEAN)) {
-			e->critical_present = 1;
-			if (!pw_der_get_bool(&seq, &e->critical, err))
+			e.critical_present = 1;
+			if (!pw_der_get_bool(&seq, &e.critical, err))
 				goto fail;
 		}
-		if (!pw_der_get(&seq, PW_DER_OCTET_STRING, &e->value, err) ||
+		if (!pw_der_get(&seq, PW_DER_OCTET_STRING, &e.value, err) ||
 		    !pw_der_done(&seq, "Extension", err))
 			goto fail;
+		if (n == cap) {
+			pw_error_set(err, PW_ERR_LIMIT, 1, e.offset, field, "more than %d extensions",
+			             PW_CERT_MAX_EXTENSIONS);
+			return 0;
+		}
+		pw_error_clear(&e.decode_err);
+		v[n++] = e;
 	}
-	*out = v;
+	*out = n ? v : NULL;
 	*out_n = n;
 	return 1;
 fail:

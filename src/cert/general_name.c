@@ -88,22 +88,31 @@ int pw_cert_parse_general_name(struct pw_arena *a, struct pw_der *d,
 int pw_cert_parse_general_names(struct pw_arena *a, const struct pw_der *contents,
                                 struct pw_general_names *out, struct pw_error *err)
 {
-	size_t n;
+	/* One pass into an array sized for the most names these bytes can
+	 * hold (a GeneralName is at least 2 bytes), capped by the limit. */
+	size_t cap = contents->len / 2, n = 0;
+	if (cap > PW_CERT_MAX_GENERAL_NAMES)
+		cap = PW_CERT_MAX_GENERAL_NAMES;
 	out->v = NULL;
 	out->n = 0;
-	if (!pw_cert_count_elements(contents, PW_CERT_MAX_GENERAL_NAMES, &n, err, "GeneralNames"))
-		return 0;
-	if (n == 0)
+	if (cap == 0)
 		return 1;
-	out->v = pw_arena_alloc(a, n * sizeof *out->v);
-	if (out->v == NULL)
+	struct pw_general_name *v = pw_arena_alloc(a, cap * sizeof *v);
+	if (v == NULL)
 		return pw_cert_err_nomem(err, "GeneralNames");
 	struct pw_der d = *contents;
-	for (size_t i = 0; i < n; i++) {
-		if (!pw_cert_parse_general_name(a, &d, &out->v[i], err))
+	while (pw_der_len(&d) > 0) {
+		if (n == cap) {
+			pw_error_set(err, PW_ERR_LIMIT, 1, pw_der_offset(&d), "GeneralNames",
+			             "more than %d names", PW_CERT_MAX_GENERAL_NAMES);
 			return 0;
-		out->n = i + 1;
+		}
+		if (!pw_cert_parse_general_name(a, &d, &v[n], err))
+			return 0;
+		n++;
 	}
+	out->v = n ? v : NULL;
+	out->n = n;
 	return 1;
 }
 

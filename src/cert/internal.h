@@ -32,6 +32,12 @@ void pw_arena_free(struct pw_arena *a);
 /* SHA-256 of p[0..n) into out; no allocation, no lock (arena.c). */
 void pw_cert_sha256(const uint8_t *p, size_t n, uint8_t out[32]);
 
+/* Smallest possible encodings, used to size arrays in one pass: an
+ * AttributeTypeAndValue is SEQUENCE(2) + OID(3) + a value TLV(2); an
+ * Extension is SEQUENCE(2) + OID(3) + OCTET STRING(2). */
+#define PW_CERT_MIN_ATV_BYTES 7u
+#define PW_CERT_MIN_EXT_BYTES 7u
+
 /* ---- error helpers ---- */
 
 /* Sets err->field to `field` (the structure path being read) when err holds

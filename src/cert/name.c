@@ -72,58 +72,60 @@ int pw_cert_parse_name_element(struct pw_arena *a, const struct pw_der *element,
 	out->raw = *element;
 	out->set_order_ok = 1;
 
-	/* First pass: validate the RDN SETs and count attributes, so the
-	 * attribute array is allocated once at its exact size. */
-	while (pw_der_len(&rdns) > 0) {
-		struct pw_der set;
-		size_t k;
-		if (!pw_der_get(&rdns, PW_DER_SET, &set, err))
-			goto fail;
-		if (!pw_cert_count_elements(&set, PW_CERT_MAX_NAME_ATTRS - n_attrs, &k, err, field))
-			goto fail;
-		n_attrs += k;
-		n_rdns++;
+	/* One pass: the array is sized for the most attributes these bytes
+	 * can hold (each is at least PW_CERT_MIN_ATV_BYTES), not counted first. */
+	size_t cap = contents->len / PW_CERT_MIN_ATV_BYTES;
+	if (cap > PW_CERT_MAX_NAME_ATTRS)
+		cap = PW_CERT_MAX_NAME_ATTRS;
+	if (cap > 0) {
+		out->attrs = pw_arena_alloc(a, cap * sizeof *out->attrs);
+		if (out->attrs == NULL)
+			return pw_cert_err_nomem(err, field);
 	}
-	out->n_rdns = n_rdns;
-	if (n_attrs == 0)
-		return 1;
-	out->attrs = pw_arena_alloc(a, n_attrs * sizeof *out->attrs);
-	if (out->attrs == NULL)
-		return pw_cert_err_nomem(err, field);
-
-	rdns = *contents;
-	size_t i = 0;
-	for (unsigned r = 0; r < n_rdns; r++) {
+	while (pw_der_len(&rdns) > 0) {
 		struct pw_der set, prev = { 0 };
 		if (!pw_der_get(&rdns, PW_DER_SET, &set, err))
 			goto fail;
 		int first = 1;
 		while (pw_der_len(&set) > 0) {
-			struct pw_attr *at = &out->attrs[i++];
+			struct pw_attr at;
 			struct pw_der atv_el, atv;
-			at->offset = pw_der_offset(&set);
-			at->rdn = r;
+			at.offset = pw_der_offset(&set);
+			at.rdn = n_rdns;
 			if (!pw_cert_get_both(&set, PW_DER_SEQUENCE, &atv, &atv_el, err))
 				goto fail;
 			if (!first && !der_set_less_or_equal(&prev, &atv_el))
 				out->set_order_ok = 0;
 			prev = atv_el;
 			first = 0;
-			if (!pw_der_get_oid(&atv, &at->oid, err))
+			if (!pw_der_get_oid(&atv, &at.oid, err))
 				goto fail;
-			at->id = pw_oid_lookup(&at->oid);
-			if (!pw_der_get_any(&atv, &at->tag, &at->value, NULL, err))
+			at.id = pw_oid_lookup(&at.oid);
+			if (!pw_der_get_any(&atv, &at.tag, &at.value, NULL, err))
 				goto fail;
 			if (!pw_der_done(&atv, "AttributeTypeAndValue", err))
 				goto fail;
-			at->charset_ok = 1;
-			if (is_string_tag(at->tag)) {
+			at.charset_ok = 1;
+			if (is_string_tag(at.tag)) {
 				struct pw_error tmp;
-				at->charset_ok = pw_der_check_string(at->tag, &at->value, &tmp);
+				at.charset_ok = pw_der_check_string(at.tag, &at.value, &tmp);
 			}
+			/* Only the count limit can be hit: valid attributes
+			 * always fit the size-derived capacity. */
+			if (n_attrs == cap) {
+				pw_error_set(err, PW_ERR_LIMIT, 1, at.offset, field,
+				             "more than %d attributes in a Name",
+				             PW_CERT_MAX_NAME_ATTRS);
+				return 0;
+			}
+			out->attrs[n_attrs++] = at;
 		}
+		n_rdns++;
 	}
+	out->n_rdns = n_rdns;
 	out->n_attrs = n_attrs;
+	if (n_attrs == 0)
+		out->attrs = NULL;
 	return 1;
 fail:
 	pw_cert_err_field(err, field);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+/* ---- policies ---- */
 
 int br1_is_reserved_tls_policy(enum pw_oid id)
 {
@@ -14,26 +15,6 @@ int br1_is_reserved_tls_policy(enum pw_oid id)
 }
 
 /* ---- names ---- */
-
-const struct pw_attr *br1_name_first(const struct pw_name *n, enum pw_oid id)
-{
-	size_t i;
-
-	for (i = 0; i < n->n_attrs; i++)
-		if (n->attrs[i].id == id)
-			return &n->attrs[i];
-	return NULL;
-}
-
-const struct pw_attr *br1_name_last(const struct pw_name *n, enum pw_oid id)
-{
-	size_t i = n->n_attrs;
-
-	while (i-- > 0)
-		if (n->attrs[i].id == id)
-			return &n->attrs[i];
-	return NULL;
-}
 
 int br1_attr_is_string(const struct pw_attr *a)
 {

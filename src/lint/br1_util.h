@@ -1,5 +1,5 @@
-/* pkiward — private helpers of the br1_* lint families (BR lints of
- * /work/notes/lints_br1.tsv). Everything here borrows from the certificate
+/* pkiward — private helpers of the br1_* lint families (CA/B Forum Baseline
+ * Requirements lints under zlint's names). Everything here borrows from the certificate
  * model (include/pkiward/cert.h) and never allocates, so that each lint stays
  * within the few-hundred-nanosecond budget of the linter.
  *
@@ -15,13 +15,18 @@
 #include "pkiward/lint.h"
 
 /* Largest DNS name we reason about (RFC 1035 §2.3.4: 255 octets); longer
- * values are still scanned label by label but never copied. */
+ * values are still scanned label by label by the syntax lints, but have no
+ * registrable label (br1_psl_sld). */
 #define BR1_DNS_NAME_MAX 255
 /* Longest DNS label (RFC 1035 §2.3.4). */
 #define BR1_DNS_LABEL_MAX 63
 /* Buffer for a subject commonName converted to UTF-8 (ub-common-name is 64
  * characters, RFC 5280 Appendix A; 4 octets each plus NUL, rounded up). */
 #define BR1_CN_BUF 512
+
+/* keyUsage bits RFC 5280 §4.2.1.3 defines (digitalSignature .. decipherOnly);
+ * bits beyond them carry no meaning and are ignored, as X.509 libraries do. */
+#define BR1_KU_DEFINED 0x1FFu
 
 /* ---- policies ---- */
 
@@ -30,14 +35,6 @@
 int br1_is_reserved_tls_policy(enum pw_oid id);
 
 /* ---- names ---- */
-
-/* The last attribute of this type in encoding order (a later value of a
- * single-valued field wins, as most X.509 libraries read names); NULL if
- * none. Borrowed from the Name. */
-const struct pw_attr *br1_name_last(const struct pw_name *n, enum pw_oid id);
-
-/* The first attribute of this type, or NULL. */
-const struct pw_attr *br1_name_first(const struct pw_name *n, enum pw_oid id);
 
 /* 1 if the attribute's value is a character string type (so that it reads
  * as text); 0 for other ASN.1 types. */
@@ -62,7 +59,8 @@ int br1_text_is_ip(const char *p, size_t n);
 int br1_for_each_dns(const struct pw_cert *c, int with_cn,
                      int (*fn)(void *arg, const uint8_t *name, size_t len), void *arg);
 
-/* 1 if the certificate has a commonName or at least one SAN dNSName. */
+/* 1 if the certificate has a non-empty (string) commonName or at least one
+ * SAN dNSName (zlint's DNSNamesExist). */
 int br1_dns_names_exist(const struct pw_cert *c);
 
 /* 1 if subjectAltName holds at least one dNSName. */

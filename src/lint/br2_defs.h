@@ -9,6 +9,9 @@
 /* One certificate lint row: severity from the name prefix (e_/w_/n_). */
 #define BR2_CERT(name, sev, src, cit, desc, eff, ineff, app, chk) \
 	{ name, sev, src, PW_TARGET_CERT, cit, desc, eff, ineff, app, chk, 0 }
+/* A certificate lint row with PW_LINT_F_* flags. */
+#define BR2_CERT_F(name, sev, src, cit, desc, eff, ineff, app, chk, flags) \
+	{ name, sev, src, PW_TARGET_CERT, cit, desc, eff, ineff, app, chk, flags }
 #define BR2_CRL(name, sev, src, cit, desc, eff, ineff, app, chk) \
 	{ name, sev, src, PW_TARGET_CRL, cit, desc, eff, ineff, app, chk, 0 }
 

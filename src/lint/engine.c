@@ -113,29 +113,16 @@ static enum pw_status select_lints(const struct pw_lint_opts *opts, size_t n, ui
 	return PW_OK;
 }
 
-static int effective_at(const struct pw_lint_entry *e, int64_t t)
-{
-	if (e->has_effective && t < e->effective)
-		return 0;
-	if (e->has_ineffective && t >= e->ineffective)
-		return 0;
-	return 1;
-}
 
 static int is_tls_profile(enum pw_lint_profile p)
 {
 	return p != PW_PROFILE_AUTO && p != PW_PROFILE_NON_TLS;
 }
 
-/* Sources that only speak about Web PKI TLS certificates. */
-static int is_tls_source(enum pw_lint_source s)
-{
-	return s == PW_SRC_CABF_BR || s == PW_SRC_CABF_EV || s == PW_SRC_APPLE ||
-	       s == PW_SRC_CHROME;
-}
-
-static void add_result(struct pw_lint_results *out, const struct pw_lint_def *def,
-                       enum pw_lint_status st, int keep_na)
+/* Records a result in the next slot; NA/NE rows are kept only on request
+ * (the slot is simply reused otherwise). */
+static inline void add_result(struct pw_lint_results *out, const struct pw_lint_def *def,
+                              enum pw_lint_status st, int keep_na)
 {
 	struct pw_lint_result *res = &out->v[out->n];
 	res->def = def;
@@ -153,42 +140,42 @@ static void run_lints(const struct pw_lint_entry *reg, size_t nreg, const uint8_
                       enum pw_lint_profile asked, int64_t date, int is_tbs, int keep_na,
                       struct pw_lint_results *out)
 {
-	int gate_open = 1;
+	/* Which lints the source gate closes for this certificate: with AUTO,
+	 * the BR lints when zlint would not call it server-auth; with an
+	 * explicit non-tls profile, every Web PKI TLS source; with an explicit
+	 * TLS profile, none. */
+	int close_br = 0, close_tls = 0;
 	if (target == PW_TARGET_CERT) {
 		if (asked == PW_PROFILE_AUTO)
-			gate_open = ctx->server_auth;
-		else
-			gate_open = is_tls_profile(asked);
+			close_br = !ctx->server_auth;
+		else if (!is_tls_profile(asked))
+			close_br = close_tls = 1;
 	}
 	for (size_t i = 0; i < nreg; i++) {
 		const struct pw_lint_entry *e = &reg[i];
-		const struct pw_lint_def *d = e->def;
+		if (e->target != target || (sel != NULL && !sel[i]))
+			continue;
 		struct pw_lint_result *res = &out->v[out->n];
-		if (d->target != target || (sel != NULL && !sel[i]))
+		enum pw_lint_status st;
+		if ((close_br && e->br_gated) || (close_tls && e->tls_source))
+			st = PW_LINT_NA;
+		else if (e->applies != NULL && !e->applies(ctx))
+			st = PW_LINT_NA;
+		else if (is_tbs && e->needs_signature)
+			st = PW_LINT_NA;
+		else if ((e->has_effective && date < e->effective) ||
+		         (e->has_ineffective && date >= e->ineffective))
+			st = PW_LINT_NE;
+		else {
+			res->details[0] = '\0';
+			st = e->check(ctx, res->details, sizeof res->details);
+			if ((unsigned)st > PW_LINT_FATAL)
+				st = PW_LINT_FATAL;
+			add_result(out, e->def, st, keep_na);
 			continue;
+		}
 		res->details[0] = '\0';
-		if (!gate_open && !(d->flags & PW_LINT_F_NO_SOURCE_GATE) &&
-		    (d->source == PW_SRC_CABF_BR ||
-		     (asked == PW_PROFILE_NON_TLS && is_tls_source(d->source)))) {
-			add_result(out, d, PW_LINT_NA, keep_na);
-			continue;
-		}
-		if (d->applies != NULL && !d->applies(ctx)) {
-			add_result(out, d, PW_LINT_NA, keep_na);
-			continue;
-		}
-		if (is_tbs && (d->flags & PW_LINT_F_NEEDS_SIGNATURE)) {
-			add_result(out, d, PW_LINT_NA, keep_na);
-			continue;
-		}
-		if (!effective_at(e, date)) {
-			add_result(out, d, PW_LINT_NE, keep_na);
-			continue;
-		}
-		enum pw_lint_status st = d->check(ctx, res->details, sizeof res->details);
-		if ((unsigned)st > PW_LINT_FATAL)
-			st = PW_LINT_FATAL;
-		add_result(out, d, st, keep_na);
+		add_result(out, e->def, st, keep_na);
 	}
 }
 

@@ -22,7 +22,8 @@ static int entry_cmp(const void *a, const void *b)
 }
 
 /* zlint's zero date (0000-01-01) and an absent date both mean "no bound". */
-static int parse_bound(const char *s, int64_t *out, int *has, const char *lint, const char *what)
+static int parse_bound(const char *s, int64_t *out, uint8_t *has, const char *lint,
+                       const char *what)
 {
 	*has = 0;
 	if (s == NULL || s[0] == '\0' || strcmp(s, "0000-01-01") == 0)
@@ -66,6 +67,14 @@ static void build(void)
 			}
 			e->def = d;
 			e->family = fam;
+			e->applies = d->applies;
+			e->check = d->check;
+			e->target = (uint8_t)d->target;
+			e->br_gated = d->source == PW_SRC_CABF_BR && !(d->flags & PW_LINT_F_NO_SOURCE_GATE);
+			e->tls_source = (d->source == PW_SRC_CABF_BR || d->source == PW_SRC_CABF_EV ||
+			                 d->source == PW_SRC_APPLE || d->source == PW_SRC_CHROME) &&
+			                !(d->flags & PW_LINT_F_NO_SOURCE_GATE);
+			e->needs_signature = (d->flags & PW_LINT_F_NEEDS_SIGNATURE) != 0;
 			if (!parse_bound(d->effective, &e->effective, &e->has_effective, d->name,
 			                 "effective") ||
 			    !parse_bound(d->ineffective, &e->ineffective, &e->has_ineffective, d->name,

@@ -483,7 +483,7 @@ int rfc_is_nfc_u32(const uint32_t *cp, size_t n)
 	if (i == n)
 		return 1; /* ASCII is always NFC */
 #ifdef PW_HAVE_ICU
-	UChar stack[RFC_NFC_STACK], *buf = stack;
+	UChar stack[RFC_NFC_STACK] = { 0 }, *buf = stack;
 	int r = -1;
 	if (n > RFC_NFC_STACK / 2 && (buf = malloc(n * 2 * sizeof *buf)) == NULL)
 		return -1;
@@ -519,7 +519,7 @@ int rfc_is_nfc_utf16be(const uint8_t *p, size_t n)
 	if (i + 1 >= n)
 		return 1;
 #ifdef PW_HAVE_ICU
-	UChar stack[RFC_NFC_STACK], *buf = stack;
+	UChar stack[RFC_NFC_STACK] = { 0 }, *buf = stack;
 	size_t units = n / 2;
 	if (units > RFC_NFC_STACK && (buf = malloc(units * sizeof *buf)) == NULL)
 		return -1;
@@ -538,7 +538,7 @@ int rfc_is_nfc_utf8(const uint8_t *p, size_t n)
 {
 	if (rfc_is_ascii(p, n))
 		return 1;
-	uint32_t stack[RFC_NFC_STACK], *cp = stack;
+	uint32_t stack[RFC_NFC_STACK] = { 0 }, *cp = stack; /* zeroed: only reached for non-ASCII text */
 	size_t k = 0, i = 0;
 	if (n > RFC_NFC_STACK && (cp = malloc(n * sizeof *cp)) == NULL)
 		return -1;

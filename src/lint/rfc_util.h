@@ -13,6 +13,19 @@
 #include "pkiward/cert.h"
 #include "pkiward/lint.h"
 
+/* One registry row (include/pkiward/lint.h struct pw_lint_def) of an rfc
+ * family; lints zlint has no ineffective date for never expire. */
+#define RFC_CERT_ROW_F(nm, sev, src, cite, desc, eff, app, chk, fl)                             \
+	{ .name = (nm), .severity = (sev), .source = (src), .target = PW_TARGET_CERT,         \
+	  .citation = (cite), .description = (desc), .effective = (eff), .ineffective = NULL, \
+	  .applies = (app), .check = (chk), .flags = (fl) }
+#define RFC_CERT_ROW(nm, sev, src, cite, desc, eff, app, chk)                                   \
+	RFC_CERT_ROW_F(nm, sev, src, cite, desc, eff, app, chk, 0)
+#define RFC_CRL_ROW(nm, sev, src, cite, desc, eff, app, chk)                                    \
+	{ .name = (nm), .severity = (sev), .source = (src), .target = PW_TARGET_CRL,          \
+	  .citation = (cite), .description = (desc), .effective = (eff), .ineffective = NULL, \
+	  .applies = (app), .check = (chk), .flags = 0 }
+
 /* keyUsage bits as decoded in pw_cert_exts.ku.bits (RFC 5280 §4.2.1.3:
  * bit 0 = digitalSignature ... bit 8 = decipherOnly). */
 #define RFC_KU_DIGITAL_SIGNATURE (1u << 0)

@@ -350,6 +350,8 @@ struct queue {
 	pthread_cond_t cv;
 	struct batch *head, *tail;
 	size_t depth;
+	struct batch *spare;  /* written batches handed back for reuse */
+	size_t n_spare;
 	int done;     /* the worker finished (or gave up) */
 	int stop;     /* the writer failed: the worker should stop */
 };
@@ -370,6 +372,7 @@ struct worker {
 	struct pw_error write_err; /* the writer's failure (written by the writer only) */
 	int stopped;               /* the writer failed; the worker stopped */
 	struct batch *cur;
+	struct batch *spare;       /* single-thread mode: the batch to reuse */
 	uint64_t bytes_done;
 	uint64_t files;
 };
@@ -385,7 +388,8 @@ static int emit(struct worker *w)
 	w->files = 0;
 	if (w->q == NULL) {
 		int ok = w->consume(w->ic, b, &w->write_err);
-		batch_free(b);
+		batch_free(w->spare);
+		w->spare = b;
 		if (!ok)
 			w->stopped = 1;
 		return ok;
@@ -410,9 +414,38 @@ static int emit(struct worker *w)
 	return 1;
 }
 
+/* Empties a batch for reuse: its buffers stay allocated (and their pages
+ * mapped), so steady-state ingest does not fault in fresh memory per batch. */
+static void batch_reset(struct batch *b)
+{
+	b->n = 0;
+	b->n_certs = 0;
+	b->data.len = 0;
+	b->data.failed = 0;
+	b->bytes_done = 0;
+	b->files = 0;
+	b->next = NULL;
+}
+
 static struct batch *cur_batch(struct worker *w)
 {
-	if (w->cur == NULL)
+	if (w->cur != NULL)
+		return w->cur;
+	if (w->spare != NULL) {
+		w->cur = w->spare;
+		w->spare = NULL;
+	} else if (w->q != NULL) {
+		pthread_mutex_lock(&w->q->mu);
+		if (w->q->spare != NULL) {
+			w->cur = w->q->spare;
+			w->q->spare = w->cur->next;
+			w->q->n_spare--;
+		}
+		pthread_mutex_unlock(&w->q->mu);
+	}
+	if (w->cur != NULL)
+		batch_reset(w->cur);
+	else
 		w->cur = batch_new();
 	return w->cur;
 }
@@ -621,6 +654,8 @@ static void *worker_main(void *arg)
 	}
 	batch_free(w->cur);
 	w->cur = NULL;
+	batch_free(w->spare);
+	w->spare = NULL;
 	pw_cert_cleanup(&c);
 	if (w->q != NULL) {
 		pthread_mutex_lock(&w->q->mu);
@@ -881,6 +916,14 @@ enum pw_status pw_store_ingest(struct pw_store *s, const char *const *inputs, si
 				pthread_cond_broadcast(&q.cv);
 				pthread_mutex_unlock(&q.mu);
 			}
+			pthread_mutex_lock(&q.mu);
+			if (!failed && q.n_spare < PW_INGEST_QUEUE_DEPTH) {
+				b->next = q.spare;
+				q.spare = b;
+				q.n_spare++;
+				b = NULL;
+			}
+			pthread_mutex_unlock(&q.mu);
 			batch_free(b);
 		}
 		pthread_join(th, NULL);
@@ -908,6 +951,11 @@ out:
 		while (q.head != NULL) {
 			struct batch *b = q.head;
 			q.head = b->next;
+			batch_free(b);
+		}
+		while (q.spare != NULL) {
+			struct batch *b = q.spare;
+			q.spare = b->next;
 			batch_free(b);
 		}
 		pthread_mutex_destroy(&q.mu);

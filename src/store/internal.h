@@ -34,7 +34,7 @@ struct pw_store_rec {
 	uint8_t sha256[32];
 	uint8_t link_sha256[32];
 	uint8_t issuer_name_sha256[32];
-	uint8_t subject_name_sha256[32];
+	uint8_t subject_name_sha256[32]; /* set only when is_ca */
 	uint8_t spki_sha256[32];
 	const uint8_t *serial;
 	size_t serial_len;

@@ -488,8 +488,6 @@ enum pw_status pw_store_sqlite_open(const char *path, int flags, struct pw_store
 		         PW_SQLITE_PAGE_SIZE, PW_SQLITE_WAL_AUTOCHECKPOINT);
 		if ((st = exec_simple(q, pragmas, err)) != PW_OK)
 			goto fail;
-		if (getenv("PW_EXP_PRAGMAS") && (st = exec_simple(q, getenv("PW_EXP_PRAGMAS"), err)) != PW_OK) /* EXPERIMENT */
-			goto fail;
 		if (!(flags & PW_STORE_CREATE)) {
 			/* Opening an existing base never turns some other file into one. */
 			if ((st = read_version(q, &version, &foreign, err)) != PW_OK)

@@ -5,6 +5,10 @@
  * fixed fragments below, chosen by which filter members are set; every value
  * is bound to a "?" placeholder. The fragment bitmask identifies the text, so
  * backends cache one prepared statement per combination. */
+/* Low-level SHA256_* are deprecated in OpenSSL 3, but unlike the one-shot
+ * SHA256() (an algorithm fetch under a lock and an allocation per call) they
+ * hash on the stack; cert/ makes the same choice (src/cert/arena.c). */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,6 +310,37 @@ int pw_store_method_ok(const char *method, size_t len)
 /* Record derivation                                                         */
 /* ------------------------------------------------------------------------ */
 
+static void sha256(const uint8_t *p, size_t n, uint8_t out[32])
+{
+	SHA256_CTX ctx;
+	SHA256_Init(&ctx);
+	SHA256_Update(&ctx, p, n);
+	SHA256_Final(out, &ctx);
+}
+
+/* Issuer Names repeat across a whole ingest: remember the last one per
+ * thread (ingest parses on its own thread) instead of re-hashing it. */
+#define NAME_HASH_CACHE_MAX 1024
+static _Thread_local struct {
+	size_t len;
+	uint8_t raw[NAME_HASH_CACHE_MAX];
+	uint8_t hash[32];
+} name_cache;
+
+static void name_sha256(const struct pw_der *raw, uint8_t out[32])
+{
+	if (raw->len > 0 && raw->len == name_cache.len && memcmp(raw->p, name_cache.raw, raw->len) == 0) {
+		memcpy(out, name_cache.hash, 32);
+		return;
+	}
+	sha256(raw->p, raw->len, out);
+	if (raw->len <= NAME_HASH_CACHE_MAX) {
+		memcpy(name_cache.raw, raw->p, raw->len);
+		name_cache.len = raw->len;
+		memcpy(name_cache.hash, out, 32);
+	}
+}
+
 static int put_bytes(struct pw_buf *b, const void *p, size_t n, size_t *off)
 {
 	*off = b->len;
@@ -401,8 +436,10 @@ int pw_store_rec_build_off(const struct pw_cert *c, int64_t ingested_at,
 	memcpy(r->sha256, c->sha256, 32);
 	memcpy(r->link_sha256, c->link_sha256, 32);
 	memcpy(r->spki_sha256, c->spki.sha256, 32);
-	SHA256(c->issuer.raw.p, c->issuer.raw.len, r->issuer_name_sha256);
-	SHA256(c->subject.raw.p, c->subject.raw.len, r->subject_name_sha256);
+	name_sha256(&c->issuer.raw, r->issuer_name_sha256);
+	/* Only a CA's subject is an identity (table ca). */
+	if (c->is_ca)
+		sha256(c->subject.raw.p, c->subject.raw.len, r->subject_name_sha256);
 	r->serial_len = c->serial.len;
 	r->not_before = c->not_before;
 	r->not_after = c->not_after;
@@ -496,6 +533,7 @@ enum frag {
 	F_ISSUED_BEFORE,
 	F_VALID_AT,
 	F_DCV,
+	F_DCV_PROBE,
 	F_PROFILE,
 	F_REVOKED,
 	F_UNREVOKED,
@@ -528,7 +566,11 @@ static const char *const frag_sql[F_COUNT_] = {
 	[F_ISSUED_AFTER] = "c.not_before >= ?",
 	[F_ISSUED_BEFORE] = "c.not_before < ?",
 	[F_VALID_AT] = "c.not_before <= ? AND c.not_after >= ?",
+	/* Two forms of one condition: alone, the method's certificates drive the
+	 * query (an index range of validation); with a date window, the window
+	 * drives (not_before index) and each certificate probes validation. */
 	[F_DCV] = "c.id IN (SELECT v.cert_id FROM validation v WHERE v.method = ?)",
+	[F_DCV_PROBE] = "EXISTS (SELECT 1 FROM validation v WHERE v.cert_id = c.id AND v.method = ?)",
 	[F_PROFILE] = "c.profile = ?",
 	[F_REVOKED] = "r.cert_id IS NOT NULL",
 	[F_UNREVOKED] = "r.cert_id IS NULL",
@@ -643,7 +685,8 @@ static enum pw_status build_query(struct pw_store *s, const struct pw_store_filt
 	if (f->has_valid_at)
 		m |= 1u << F_VALID_AT;
 	if (f->dcv_method != NULL)
-		m |= 1u << F_DCV;
+		m |= 1u << ((f->has_issued_after || f->has_issued_before || f->has_valid_at) ? F_DCV_PROBE
+		                                                                           : F_DCV);
 	if (f->profile != NULL)
 		m |= 1u << F_PROFILE;
 	if (f->revoked == PW_STORE_YES)
@@ -697,7 +740,8 @@ static enum pw_status build_query(struct pw_store *s, const struct pw_store_filt
 			bind_int(q, f->valid_at);
 			bind_int(q, f->valid_at);
 			break;
-		case F_DCV: bind_text(q, f->dcv_method); break;
+		case F_DCV:
+		case F_DCV_PROBE: bind_text(q, f->dcv_method); break;
 		case F_PROFILE: bind_text(q, f->profile); break;
 		case F_EXPIRED:
 		case F_UNEXPIRED: bind_int(q, f->now); break;

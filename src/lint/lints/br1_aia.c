@@ -14,29 +14,23 @@
 #define SHORT_LIVED_OLD_MAX (10 * 86400)
 #define SHORT_LIVED_NEW_MAX (7 * 86400)
 
-/* URI access locations of one access method, in order (only URI-typed
- * locations are pointers a client can follow). */
-static size_t aia_uris(const struct pw_cert *c, enum pw_oid method, const struct pw_der **out,
-                       size_t max)
+/* The i-th access description if it is a URI location of `method` (only
+ * URI-typed locations are pointers a client can follow), else NULL. */
+static const struct pw_der *aia_uri_at(const struct pw_cert *c, size_t i, enum pw_oid method)
 {
-	size_t i, n = 0;
+	const struct pw_access_desc *a = &c->x.aia.v[i];
 
-	for (i = 0; i < c->x.aia.n; i++) {
-		const struct pw_access_desc *a = &c->x.aia.v[i];
-		if (a->method != method || a->location.type != PW_GN_URI)
-			continue;
-		if (n < max)
-			out[n] = &a->location.value;
-		n++;
-	}
-	return n;
+	return a->method == method && a->location.type == PW_GN_URI ? &a->location.value : NULL;
 }
 
 static int has_aia_uri(const struct pw_cert *c, enum pw_oid method)
 {
-	const struct pw_der *tmp[1];
+	size_t i;
 
-	return aia_uris(c, method, tmp, 1) > 0;
+	for (i = 0; i < c->x.aia.n; i++)
+		if (aia_uri_at(c, i, method) != NULL)
+			return 1;
+	return 0;
 }
 
 /* Whether a URL reads as a URL at all: no control characters or spaces,
@@ -76,13 +70,14 @@ static int print_len(const struct pw_der *u)
 static enum pw_lint_status http_only(const struct pw_cert *c, enum pw_oid method, const char *what,
                                      char *details, size_t len)
 {
-	const struct pw_der *u[64];
-	size_t n = aia_uris(c, method, u, 64), i;
+	const struct pw_der *u;
+	size_t i;
 
-	for (i = 0; i < n && i < 64; i++) {
-		if (!url_parses(u[i]) || !scheme_is(u[i], "http")) {
-			br1_detail(details, len, "%s URL \"%.*s\" is not an http URL", what,
-			           print_len(u[i]), (const char *)u[i]->p);
+	for (i = 0; i < c->x.aia.n; i++) {
+		u = aia_uri_at(c, i, method);
+		if (u != NULL && (!url_parses(u) || !scheme_is(u, "http"))) {
+			br1_detail(details, len, "%s URL \"%.*s\" is not an http URL", what, print_len(u),
+			           (const char *)u->p);
 			return PW_LINT_ERROR;
 		}
 	}
@@ -171,16 +166,16 @@ static int same_ci(const struct pw_der *a, const struct pw_der *b)
 static int duplicate_in(const struct pw_cert *c, enum pw_oid method, const char *what,
                         char *details, size_t len)
 {
-	const struct pw_der *u[64];
-	size_t n = aia_uris(c, method, u, 64), i, j;
+	const struct pw_der *u, *v;
+	size_t i, j;
 
-	if (n > 64)
-		n = 64;
-	for (i = 1; i < n; i++) {
+	for (i = 0; i < c->x.aia.n; i++) {
+		if ((u = aia_uri_at(c, i, method)) == NULL)
+			continue;
 		for (j = 0; j < i; j++) {
-			if (same_ci(u[i], u[j])) {
+			if ((v = aia_uri_at(c, j, method)) != NULL && same_ci(u, v)) {
 				br1_detail(details, len, "%s location \"%.*s\" appears more than once", what,
-				           print_len(u[i]), (const char *)u[i]->p);
+				           print_len(u), (const char *)u->p);
 				return 1;
 			}
 		}
@@ -209,16 +204,15 @@ static int applies_sub_ca_aia(const struct pw_lint_ctx *ctx)
 static enum pw_lint_status check_ca_aia_http(const struct pw_lint_ctx *ctx, char *details, size_t len)
 {
 	static const enum pw_oid methods[2] = {PW_OID_AD_CA_ISSUERS, PW_OID_AD_OCSP};
-	const struct pw_der *u[64];
-	size_t m, n, i;
+	const struct pw_der *u;
+	size_t m, i;
 
 	for (m = 0; m < 2; m++) {
-		n = aia_uris(ctx->cert, methods[m], u, 64);
-		for (i = 0; i < n && i < 64; i++) {
-			if (!br1_istarts_with(u[i]->p, u[i]->len, "http://")) {
+		for (i = 0; i < ctx->cert->x.aia.n; i++) {
+			u = aia_uri_at(ctx->cert, i, methods[m]);
+			if (u != NULL && !br1_istarts_with(u->p, u->len, "http://")) {
 				br1_detail(details, len, "%s location \"%.*s\" is not an http:// URL",
-				           m == 0 ? "caIssuers" : "OCSP", print_len(u[i]),
-				           (const char *)u[i]->p);
+				           m == 0 ? "caIssuers" : "OCSP", print_len(u), (const char *)u->p);
 				return PW_LINT_ERROR;
 			}
 		}

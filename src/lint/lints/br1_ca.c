@@ -128,7 +128,7 @@ static enum pw_lint_status check_cert_sign(const struct pw_lint_ctx *ctx, char *
  * (with at least one bit asserted). */
 static enum pw_lint_status check_ku_missing(const struct pw_lint_ctx *ctx, char *details, size_t len)
 {
-	if (!ctx->cert->x.ku.present || ctx->cert->x.ku.bits == 0) {
+	if (!ctx->cert->x.ku.present || (ctx->cert->x.ku.bits & BR1_KU_DEFINED) == 0) {
 		br1_detail(details, len, "CA certificate without keyUsage bits");
 		return PW_LINT_ERROR;
 	}

@@ -483,7 +483,7 @@ static int uri_host(const struct pw_der *u, struct pw_der *host, int *https)
 	*https = 0;
 	if (!br1_uri_scheme(u->p, u->len, &s, &sl))
 		return 0;
-	*https = sl == 5 && memcmp(s, "https", 5) == 0;
+	*https = br1_ieq(s, sl, "https");
 	start = sl + 1;
 	if (u->len - start < 2 || u->p[start] != '/' || u->p[start + 1] != '/')
 		return 0;

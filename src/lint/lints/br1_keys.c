@@ -306,7 +306,7 @@ static int applies_ec_subscriber_ku(const struct pw_lint_ctx *ctx)
  * only keyAgreement may accompany it. */
 static enum pw_lint_status check_ecc_ku(const struct pw_lint_ctx *ctx, char *details, size_t len)
 {
-	unsigned bits = ctx->cert->x.ku.bits;
+	unsigned bits = ctx->cert->x.ku.bits & BR1_KU_DEFINED;
 
 	if (!(bits & KU_DIGITAL_SIGNATURE)) {
 		br1_detail(details, len, "ECC key without digitalSignature key usage");

@@ -49,7 +49,7 @@ static enum pw_lint_status check_cp(const struct pw_lint_ctx *ctx, char *details
 /* BR 7.1.2.8.7: digitalSignature is the only key usage allowed. */
 static enum pw_lint_status check_ku(const struct pw_lint_ctx *ctx, char *details, size_t len)
 {
-	if (ctx->cert->x.ku.bits & ~KU_DIGITAL_SIGNATURE) {
+	if (ctx->cert->x.ku.bits & BR1_KU_DEFINED & ~KU_DIGITAL_SIGNATURE) {
 		br1_detail(details, len, "keyUsage asserts bits other than digitalSignature");
 		return PW_LINT_ERROR;
 	}

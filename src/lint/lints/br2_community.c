@@ -61,28 +61,61 @@ NAME_CHECK(ian_wildcard_first, ian, DNS_WILDCARD_NOT_FIRST, PW_LINT_ERROR, "IAN"
 NAME_CHECK(ian_few_labels, ian, DNS_FEW_LABELS, PW_LINT_WARN, "IAN")
 #undef NAME_CHECK
 
+/* Open-addressing table for duplicate search: a power of two above twice
+ * the most SAN entries a certificate may carry (PW_CERT_MAX_GENERAL_NAMES),
+ * so the search stays linear even for hostile inputs. */
+#define DUP_TABLE_SIZE 32768u
+#define DUP_EMPTY 0xffffu
+/* Up to this many entries, comparing pairs is cheaper than clearing the table. */
+#define DUP_PAIRWISE_MAX 64
+
+static uint8_t ascii_lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+static int dns_equal_ci(const struct pw_der *a, const struct pw_der *b)
+{
+	if (a->len != b->len)
+		return 0;
+	for (size_t k = 0; k < a->len; k++)
+		if (ascii_lower(a->p[k]) != ascii_lower(b->p[k]))
+			return 0;
+	return 1;
+}
+
 static enum pw_lint_status san_duplicate(const struct pw_lint_ctx *x, char *d, size_t l)
 {
 	const struct pw_general_names *g = &x->cert->x.san.names;
+	uint16_t table[DUP_TABLE_SIZE];
+	if (g->n <= DUP_PAIRWISE_MAX) {
+		for (size_t i = 1; i < g->n; i++)
+			for (size_t j = 0; j < i; j++)
+				if (g->v[i].type == PW_GN_DNS && g->v[j].type == PW_GN_DNS &&
+				    dns_equal_ci(&g->v[i].value, &g->v[j].value)) {
+					br2_details(d, l, "SAN dNSName %zu repeats entry %zu", i, j);
+					return PW_LINT_NOTICE;
+				}
+		return PW_LINT_PASS;
+	}
+	if (g->n >= DUP_TABLE_SIZE / 2) {
+		br2_details(d, l, "too many SAN entries to examine");
+		return PW_LINT_FATAL;
+	}
+	memset(table, 0xff, sizeof table);
 	for (size_t i = 0; i < g->n; i++) {
+		uint32_t h = 2166136261u;
 		if (g->v[i].type != PW_GN_DNS)
 			continue;
-		for (size_t j = 0; j < i; j++) {
-			const struct pw_der *a = &g->v[i].value, *b = &g->v[j].value;
-			size_t k;
-			if (g->v[j].type != PW_GN_DNS || a->len != b->len)
-				continue;
-			for (k = 0; k < a->len; k++) {
-				uint8_t u = a->p[k], v = b->p[k];
-				if (u >= 'A' && u <= 'Z')
-					u = (uint8_t)(u + 32);
-				if (v >= 'A' && v <= 'Z')
-					v = (uint8_t)(v + 32);
-				if (u != v)
-					break;
+		for (size_t k = 0; k < g->v[i].value.len; k++)
+			h = (h ^ ascii_lower(g->v[i].value.p[k])) * 16777619u;
+		for (uint32_t s = h & (DUP_TABLE_SIZE - 1);; s = (s + 1) & (DUP_TABLE_SIZE - 1)) {
+			if (table[s] == DUP_EMPTY) {
+				table[s] = (uint16_t)i;
+				break;
 			}
-			if (k == a->len) {
-				br2_details(d, l, "SAN dNSName %zu repeats entry %zu", i, j);
+			if (dns_equal_ci(&g->v[i].value, &g->v[table[s]].value)) {
+				br2_details(d, l, "SAN dNSName %zu repeats entry %u", i, (unsigned)table[s]);
 				return PW_LINT_NOTICE;
 			}
 		}

@@ -1,5 +1,6 @@
-/* pkiward — EV Guidelines lints (EVG 9.2 subject fields, 9.4 validity,
- * 9.8 extensions, Appendix F .onion). */
+/* pkiward — EV Guidelines lints (EVG 7.1.4.2 subject fields, 6.3.2
+ * validity, 7.1.2 extensions) and the .onion validity limit (formerly EVG
+ * Appendix F, now BR Appendix B). */
 #include <string.h>
 
 #include "br2_defs.h"
@@ -86,7 +87,7 @@ static enum pw_lint_status business_category(const struct pw_lint_ctx *x, char *
 				if (strcmp(v, ok[k]) == 0)
 					return PW_LINT_PASS;
 		}
-		br2_details(d, l, "businessCategory is not one of the four EVG 9.2.3 values");
+		br2_details(d, l, "businessCategory is not one of the four EVG 7.1.4.2.3 values");
 		return PW_LINT_ERROR;
 	}
 	/* No businessCategory: another lint reports its absence. */
@@ -119,7 +120,7 @@ static enum pw_lint_status orgid_scheme(const struct pw_lint_ctx *x, char *d, si
 	return PW_LINT_PASS;
 }
 
-/* ---- cabfOrganizationIdentifier extension (EVG 9.8.2) ---- */
+/* ---- cabfOrganizationIdentifier extension (EVG 7.1.2.2) ---- */
 
 struct orgid {
 	char scheme[8], country[8], state[8];
@@ -204,7 +205,7 @@ static int ev_with_orgid_and_ext(const struct pw_lint_ctx *x)
 
 static int is_upper(char ch) { return ch >= 'A' && ch <= 'Z'; }
 
-/* Parses the EVG 9.2.8 form "SSSCC[+PP]-reference" (psd = 1: the PSD form
+/* Parses the EVG 7.1.4.2.8 form "SSSCC[+PP]-reference" (psd = 1: the PSD form
  * "SSSCC[+PP]-NCA-reference", NCA being [A-Z]*). */
 static int parse_orgid_subject(const char *v, size_t n, int psd, struct orgid *o)
 {
@@ -253,14 +254,14 @@ static enum pw_lint_status orgid_consistent(const struct pw_lint_ctx *x, char *d
 	size_t n = br2_attr_text(a, v, sizeof v);
 	parse_orgid_ext(x->cert, &ext);
 	if (!parse_orgid_subject(v, n, 0, &subj)) {
-		br2_details(d, l, "subject organizationIdentifier does not have the EVG 9.2.8 form");
+		br2_details(d, l, "subject organizationIdentifier does not have the EVG 7.1.4.2.8 form");
 		return PW_LINT_ERROR;
 	}
 	if (orgid_equal(&ext, &subj))
 		return PW_LINT_PASS;
 	if (strcmp(subj.scheme, "PSD") == 0) {
 		if (!parse_orgid_subject(v, n, 1, &subj)) {
-			br2_details(d, l, "subject organizationIdentifier does not have the EVG 9.2.8 PSD form");
+			br2_details(d, l, "subject organizationIdentifier does not have the EVG 7.1.4.2.8 PSD form");
 			return PW_LINT_ERROR;
 		}
 		if (orgid_equal(&ext, &subj))
@@ -352,47 +353,47 @@ static enum pw_lint_status onion_validity(const struct pw_lint_ctx *x, char *d, 
 }
 
 static const struct pw_lint_def defs[] = {
-	BR2_CERT("e_ev_business_category_missing", BR2_E, PW_SRC_CABF_EV, "EVG 9.2.3",
+	BR2_CERT("e_ev_business_category_missing", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.4.2.3",
 	         "An EV subscriber subject must contain businessCategory.", NULL, NULL, ev_subscriber,
 	         biz_missing),
-	BR2_CERT("e_ev_country_name_missing", BR2_E, PW_SRC_CABF_EV, "EVG 9.2.4",
+	BR2_CERT("e_ev_country_name_missing", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.4.2.6",
 	         "An EV subscriber subject must contain countryName.", NULL, NULL, ev_subscriber,
 	         country_missing),
-	BR2_CERT("e_ev_organization_name_missing", BR2_E, PW_SRC_CABF_EV, "EVG 9.2.1",
+	BR2_CERT("e_ev_organization_name_missing", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.4.2.1",
 	         "An EV subscriber subject must contain organizationName.", NULL, NULL, ev_subscriber,
 	         org_missing),
-	BR2_CERT("e_ev_serial_number_missing", BR2_E, PW_SRC_CABF_EV, "EVG 9.2.6",
+	BR2_CERT("e_ev_serial_number_missing", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.4.2.5",
 	         "An EV subscriber subject must contain the registration serialNumber.", NULL, NULL,
 	         ev_subscriber, serial_missing),
-	BR2_CERT("e_ev_extra_subject_attribs", BR2_E, PW_SRC_CABF_EV, "EVG 9.2.9",
-	         "An EV subject may only hold the attributes EVG 9.2 lists.", "2019-04-16", NULL,
+	BR2_CERT("e_ev_extra_subject_attribs", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.4.2.9",
+	         "An EV subject may only hold the attributes EVG 7.1.4.2 lists.", "2019-04-16", NULL,
 	         ev_subscriber, extra_attribs),
-	BR2_CERT("e_ev_invalid_business_category", BR2_E, PW_SRC_CABF_EV, "EVG 9.2.3",
+	BR2_CERT("e_ev_invalid_business_category", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.4.2.3",
 	         "businessCategory must be \"Private Organization\", \"Government Entity\", \"Business "
 	         "Entity\" or \"Non-Commercial Entity\".", NULL, NULL, ev_subscriber, business_category),
-	BR2_CERT("e_ev_invalid_orgid_reg_scheme", BR2_E, PW_SRC_CABF_EV, "EVG 9.2.8",
+	BR2_CERT("e_ev_invalid_orgid_reg_scheme", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.4.2.8",
 	         "An EV organizationIdentifier must use the NTR, VAT or PSD registration scheme.",
 	         "2020-01-31", NULL, ev_subscriber_with_orgid, orgid_scheme),
-	BR2_CERT("e_cabf_org_identifier_psd_vat_has_state", BR2_E, PW_SRC_CABF_EV, "EVG 9.8.2",
+	BR2_CERT("e_cabf_org_identifier_psd_vat_has_state", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.2.2",
 	         "With the VAT or PSD scheme, cabfOrganizationIdentifier must not carry "
 	         "registrationStateOrProvince.", "2019-06-21", NULL, psd_vat_applies, psd_vat_state),
-	BR2_CERT("e_ev_organization_id_missing", BR2_E, PW_SRC_CABF_EV, "EVG 9.8.2",
+	BR2_CERT("e_ev_organization_id_missing", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.2.2",
 	         "An EV certificate with a subject organizationIdentifier must carry the "
 	         "cabfOrganizationIdentifier extension.", "2020-01-31", NULL, ev_with_orgid,
 	         orgid_ext_missing),
-	BR2_CERT("e_ev_orgid_inconsistent_subj_and_ext", BR2_E, PW_SRC_CABF_EV, "EVG 9.2.8",
+	BR2_CERT("e_ev_orgid_inconsistent_subj_and_ext", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.2.2",
 	         "cabfOrganizationIdentifier must hold the same scheme, country, state and reference as "
 	         "the subject organizationIdentifier.", "2020-01-31", NULL, ev_with_orgid_and_ext,
 	         orgid_consistent),
-	BR2_CERT("e_ev_not_wildcard", BR2_E, PW_SRC_CABF_EV, "EVG 9.8.1",
+	BR2_CERT("e_ev_not_wildcard", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.2.1",
 	         "EV certificates must not contain wildcard names (except .onion names).",
 	         "2015-05-01", NULL, ev, not_wildcard),
-	BR2_CERT("e_ev_san_ip_address_present", BR2_E, PW_SRC_CABF_EV, "EVG 9.8.1",
+	BR2_CERT("e_ev_san_ip_address_present", BR2_E, PW_SRC_CABF_EV, "EVG 7.1.2.1",
 	         "EV certificates must not contain iPAddress subjectAltNames.", NULL, NULL, ev, no_san_ip),
-	BR2_CERT("e_ev_valid_time_too_long", BR2_E, PW_SRC_CABF_EV, "EVG 9.4",
+	BR2_CERT("e_ev_valid_time_too_long", BR2_E, PW_SRC_CABF_EV, "EVG 6.3.2",
 	         "EV certificates issued before 2018-03-02 could be valid for at most 27 months.",
 	         NULL, NULL, ev_old_applies, ev_27_months),
-	BR2_CERT("e_onion_subject_validity_time_too_large", BR2_E, PW_SRC_CABF_EV, "EVG Appendix F",
+	BR2_CERT("e_onion_subject_validity_time_too_large", BR2_E, PW_SRC_CABF_EV, "BR Appendix B",
 	         "Certificates for .onion names may be valid for at most 15 months.",
 	         "2015-05-01", NULL, onion_subscriber, onion_validity),
 };

@@ -1,5 +1,6 @@
 /* pkiward — key and signature algorithm lints: BR 6.1.5 / 6.1.6 / 7.1.3,
  * Mozilla Root Store Policy 5.1 / 5.2, and the community RSA checks. */
+#include <math.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -123,36 +124,85 @@ static enum pw_lint_status rsa_mod_odd(const struct pw_lint_ctx *x, char *d, siz
 	return PW_LINT_WARN;
 }
 
-/* Remainder of a big-endian non-negative integer by a small divisor. */
-static unsigned mod_small(const uint8_t *p, size_t n, unsigned m)
+/* The primes below 752 (NIST SP 800-89 §5.3.3 via BR 6.1.6). */
+static const unsigned short small_primes[] = {
+	2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83,
+	89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179,
+	181, 191, 193, 197, 199, 211, 223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277,
+	281, 283, 293, 307, 311, 313, 317, 331, 337, 347, 349, 353, 359, 367, 373, 379, 383, 389,
+	397, 401, 409, 419, 421, 431, 433, 439, 443, 449, 457, 461, 463, 467, 479, 487, 491, 499,
+	503, 509, 521, 523, 541, 547, 557, 563, 569, 571, 577, 587, 593, 599, 601, 607, 613, 617,
+	619, 631, 641, 643, 647, 653, 659, 661, 673, 677, 683, 691, 701, 709, 719, 727, 733, 739,
+	743, 751,
+};
+#define N_SMALL_PRIMES (sizeof small_primes / sizeof small_primes[0])
+
+/* Products of consecutive small primes stay below 2^32, so a remainder
+ * and one 32-bit input chunk fit in 64 bits. */
+#define SMALL_GROUP_LIMIT (1ull << 32)
+
+/* x mod m for x < 2^64, m < 2^32, with inv = floor((2^64 - 1) / m):
+ * Barrett reduction, a multiplication instead of a slow 64-bit division. */
+static uint64_t mod_barrett(uint64_t x, uint64_t m, uint64_t inv)
 {
-	unsigned r = 0;
-	for (size_t i = 0; i < n; i++)
-		r = (r * 256u + p[i]) % m;
+	uint64_t q = (uint64_t)(((unsigned __int128)x * inv) >> 64);
+	uint64_t r = x - q * m;
+	while (r >= m)
+		r -= m;
 	return r;
+}
+
+/* Number of prime groups whose products stay below 2^32 (133 primes). */
+#define SMALL_GROUPS_MAX 48
+
+/* First small prime dividing the big-endian integer p[0..n), or 0. The
+ * integer is reduced modulo products of 2-9 consecutive primes (below
+ * 2^32) in 32-bit chunks, all groups side by side in one pass so the
+ * independent reductions overlap in the pipeline; each prime of a group
+ * then divides that group's small remainder. */
+static unsigned small_factor(const uint8_t *p, size_t n)
+{
+	uint64_t m[SMALL_GROUPS_MAX], inv[SMALL_GROUPS_MAX], r[SMALL_GROUPS_MAX];
+	size_t first[SMALL_GROUPS_MAX + 1], ng = 0, i = 0, head = n % 4, k;
+	while (i < N_SMALL_PRIMES && ng < SMALL_GROUPS_MAX) {
+		m[ng] = 1;
+		first[ng] = i;
+		while (i < N_SMALL_PRIMES && m[ng] * small_primes[i] < SMALL_GROUP_LIMIT)
+			m[ng] *= small_primes[i++];
+		inv[ng] = UINT64_MAX / m[ng];
+		ng++;
+	}
+	first[ng] = i;
+	{
+		uint64_t h = 0;
+		for (k = 0; k < head; k++)
+			h = h << 8 | p[k];
+		for (size_t g = 0; g < ng; g++)
+			r[g] = h % m[g];
+	}
+	for (k = head; k < n; k += 4) {
+		uint64_t chunk = (uint64_t)p[k] << 24 | (uint64_t)p[k + 1] << 16 | (uint64_t)p[k + 2] << 8 | p[k + 3];
+		for (size_t g = 0; g < ng; g++)
+			r[g] = mod_barrett(r[g] << 32 | chunk, m[g], inv[g]);
+	}
+	for (size_t g = 0; g < ng; g++)
+		for (size_t j = first[g]; j < first[g + 1]; j++)
+			if (r[g] % small_primes[j] == 0)
+				return small_primes[j];
+	return 0;
 }
 
 static enum pw_lint_status rsa_small_factors(const struct pw_lint_ctx *x, char *d, size_t l)
 {
-	/* The primes below 752 (NIST SP 800-89 §5.3.3 via BR 6.1.6). */
-	static const unsigned short primes[] = {
-		2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83,
-		89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179,
-		181, 191, 193, 197, 199, 211, 223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277,
-		281, 283, 293, 307, 311, 313, 317, 331, 337, 347, 349, 353, 359, 367, 373, 379, 383, 389,
-		397, 401, 409, 419, 421, 431, 433, 439, 443, 449, 457, 461, 463, 467, 479, 487, 491, 499,
-		503, 509, 521, 523, 541, 547, 557, 563, 569, 571, 577, 587, 593, 599, 601, 607, 613, 617,
-		619, 631, 641, 643, 647, 653, 659, 661, 673, 677, 683, 691, 701, 709, 719, 727, 733, 739,
-		743, 751,
-	};
 	const uint8_t *p;
 	size_t n;
+	unsigned f;
 	int_strip(&x->cert->spki.rsa_n, &p, &n);
-	for (size_t i = 0; i < sizeof primes / sizeof primes[0]; i++)
-		if (mod_small(p, n, primes[i]) == 0) {
-			br2_details(d, l, "RSA modulus is divisible by %u", primes[i]);
-			return PW_LINT_WARN;
-		}
+	f = small_factor(p, n);
+	if (f != 0) {
+		br2_details(d, l, "RSA modulus is divisible by %u", f);
+		return PW_LINT_WARN;
+	}
 	return PW_LINT_PASS;
 }
 
@@ -177,52 +227,82 @@ static enum pw_lint_status rsa_key_present(const struct pw_lint_ctx *x, char *d,
  * factors quickly when p and q are close; keys generated with a broken RNG
  * have been found this way (https://fermatattack.secvuln.info/). */
 #define FERMAT_ROUNDS 100
+/* Moduli above this size are not searched (the big-number work grows with
+ * the square of the size; no WebPKI software accepts such keys, and other
+ * lints report their size). */
+#define FERMAT_MAX_BITS 16384
 
-/* Quadratic residues filter: squares mod 64, 63, 65 and 11 (cheap native
- * tests that reject almost every non-square before any big-number work). */
-static int maybe_square(const BIGNUM *v)
+static int fermat_applies(const struct pw_lint_ctx *x)
 {
-	BN_ULONG r64 = BN_mod_word(v, 64), r63 = BN_mod_word(v, 63), r65 = BN_mod_word(v, 65),
-	          r11 = BN_mod_word(v, 11);
-	static const unsigned char q11[11] = { 1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0 };
-	int ok64 = 0, ok63 = 0, ok65 = 0;
-	for (unsigned i = 0; i < 64; i++) {
-		if ((i * i) % 64 == r64)
-			ok64 = 1;
-		if ((i * i) % 63 == r63)
-			ok63 = 1;
-	}
-	for (unsigned i = 0; i < 65; i++)
-		if ((i * i) % 65 == r65)
-			ok65 = 1;
-	return ok64 && ok63 && ok65 && q11[r11];
+	return rsa_parsed(x->cert) && int_bits(&x->cert->spki.rsa_n) <= FERMAT_MAX_BITS;
 }
 
-/* r = floor(sqrt(v)) by Newton's iteration. */
+/* Moduli of the quadratic-residue filter: a square is a square modulo
+ * each, and together they let through about one non-square in 30,000, so
+ * the exact square root almost never runs. */
+static const unsigned qr_mod[] = { 64, 63, 65, 11, 17, 19, 23, 29, 31, 37, 41, 43, 47 };
+#define N_QR_MOD (sizeof qr_mod / sizeof qr_mod[0])
+#define QR_MOD_MAX 65
+
+/* Below this many bits the square root comes from floating point (52-bit
+ * mantissa: exact after a +-1 correction). */
+#define ISQRT_DIRECT_BITS 52
+/* Corrections tried after the Newton step before falling back to the
+ * plain iteration (the step lands within a few units of the root). */
+#define ISQRT_MAX_FIXUPS 8
+
+/* r = floor(sqrt(v)) with Newton's iteration from above (slow path). */
+static int bn_isqrt_newton(BIGNUM *r, const BIGNUM *v, BIGNUM *x, BIGNUM *y, BN_CTX *ctx)
+{
+	for (;;) {
+		if (!BN_div(y, NULL, v, x, ctx) || !BN_add(y, y, x) || !BN_rshift1(y, y))
+			return 0;
+		if (BN_cmp(y, x) >= 0)
+			break;
+		if (!BN_copy(x, y))
+			return 0;
+	}
+	return BN_copy(r, x) != NULL;
+}
+
+/* r = floor(sqrt(v)) by precision doubling: the root of the top half of v
+ * (recursively) gives a start with about a quarter of the bits right; one
+ * Newton step from it lands a few units above the root, which squaring
+ * (cheaper than dividing) then corrects. Depth is log2(bits / 52). */
 static int bn_isqrt(BIGNUM *r, const BIGNUM *v, BN_CTX *ctx)
 {
 	BIGNUM *x, *y;
-	int ok = 0, bits = BN_num_bits(v);
+	int ok = 0, bits = BN_num_bits(v), t, i;
+	if (bits <= ISQRT_DIRECT_BITS) {
+		uint64_t w = BN_get_word(v), q = (uint64_t)sqrt((double)w);
+		while (q > 0 && q * q > w)
+			q--;
+		while ((q + 1) * (q + 1) <= w)
+			q++;
+		return BN_set_word(r, (BN_ULONG)q);
+	}
 	BN_CTX_start(ctx);
 	x = BN_CTX_get(ctx);
 	y = BN_CTX_get(ctx);
 	if (y == NULL)
 		goto out;
-	if (BN_is_zero(v)) {
-		BN_zero(r);
-		ok = 1;
+	t = (bits / 2) & ~1;
+	if (!BN_rshift(x, v, t) || !bn_isqrt(x, x, ctx) || !BN_add_word(x, 1) || !BN_lshift(x, x, t / 2))
 		goto out;
-	}
-	/* Start above the root: 2^ceil(bits/2). */
-	if (!BN_set_word(x, 0) || !BN_set_bit(x, (bits + 1) / 2))
+	/* x >= sqrt(v) now; one Newton step keeps it above the root. */
+	if (!BN_div(y, NULL, v, x, ctx) || !BN_add(x, x, y) || !BN_rshift1(x, x))
 		goto out;
-	for (;;) {
-		if (!BN_div(y, NULL, v, x, ctx) || !BN_add(y, y, x) || !BN_rshift1(y, y))
+	for (i = 0; i < ISQRT_MAX_FIXUPS; i++) {
+		if (!BN_sqr(y, x, ctx))
 			goto out;
-		if (BN_cmp(y, x) >= 0)
+		if (BN_cmp(y, v) <= 0)
 			break;
-		if (!BN_copy(x, y))
+		if (!BN_sub_word(x, 1))
 			goto out;
+	}
+	if (i == ISQRT_MAX_FIXUPS) {
+		ok = bn_isqrt_newton(r, v, x, y, ctx);
+		goto out;
 	}
 	ok = BN_copy(r, x) != NULL;
 out:
@@ -235,6 +315,8 @@ static enum pw_lint_status rsa_fermat(const struct pw_lint_ctx *x, char *d, size
 	const struct pw_der *nd = &x->cert->spki.rsa_n;
 	BN_CTX *ctx = BN_CTX_new();
 	BIGNUM *n, *a, *b2, *b, *t;
+	unsigned ra[N_QR_MOD], rb[N_QR_MOD];
+	unsigned char qr[N_QR_MOD][QR_MOD_MAX];
 	enum pw_lint_status st = PW_LINT_FATAL;
 	if (ctx == NULL)
 		return PW_LINT_FATAL;
@@ -244,29 +326,54 @@ static enum pw_lint_status rsa_fermat(const struct pw_lint_ctx *x, char *d, size
 	b2 = BN_CTX_get(ctx);
 	b = BN_CTX_get(ctx);
 	t = BN_CTX_get(ctx);
-	if (t == NULL || BN_bin2bn(nd->p, (int)nd->len, n) == NULL)
+	if (t == NULL || BN_bin2bn(nd->p, (int)nd->len, n) == NULL || BN_is_zero(n))
 		goto out;
-	/* a = isqrt(n) + 1, b2 = a^2 - n (as zlint does). */
-	if (!bn_isqrt(a, n, ctx) || !BN_add_word(a, 1) || !BN_sqr(b2, a, ctx) || !BN_sub(b2, b2, n))
+	if (!bn_isqrt(a, n, ctx) || !BN_sqr(t, a, ctx))
 		goto out;
+	/* p = q: the square root factors it (zlint's search starts above it). */
+	if (BN_cmp(t, n) == 0) {
+		br2_details(d, l, "RSA modulus is a perfect square");
+		st = PW_LINT_ERROR;
+		goto out;
+	}
+	/* a = isqrt(n) + 1, b2 = a^2 - n > 0. */
+	if (!BN_add_word(a, 1) || !BN_sqr(b2, a, ctx) || !BN_sub(b2, b2, n))
+		goto out;
+	for (size_t m = 0; m < N_QR_MOD; m++) {
+		BN_ULONG wa = BN_mod_word(a, qr_mod[m]), wb = BN_mod_word(b2, qr_mod[m]);
+		if (wa == (BN_ULONG)-1 || wb == (BN_ULONG)-1)
+			goto out;
+		ra[m] = (unsigned)wa;
+		rb[m] = (unsigned)wb;
+		memset(qr[m], 0, sizeof qr[m]);
+		for (unsigned i = 0; i < qr_mod[m]; i++)
+			qr[m][(i * i) % qr_mod[m]] = 1;
+	}
 	st = PW_LINT_PASS;
-	for (int i = 0; i < FERMAT_ROUNDS; i++) {
-		if (!BN_is_negative(b2) && maybe_square(b2)) {
-			if (!bn_isqrt(b, b2, ctx) || !BN_sqr(t, b, ctx)) {
+	for (unsigned i = 0; i < FERMAT_ROUNDS; i++) {
+		size_t m = 0;
+		while (m < N_QR_MOD && qr[m][rb[m]])
+			m++;
+		if (m == N_QR_MOD) {
+			/* Round i: (a+i)^2 - n = b2 + 2ia + i^2. */
+			if (!BN_copy(t, a) || !BN_mul_word(t, 2 * i) || !BN_add(t, t, b2) ||
+			    !BN_add_word(t, (BN_ULONG)i * i) || !bn_isqrt(b, t, ctx) || !BN_sqr(b, b, ctx)) {
 				st = PW_LINT_FATAL;
 				goto out;
 			}
-			if (BN_cmp(t, b2) == 0) {
-				br2_details(d, l, "RSA modulus factors by Fermat's method within %d rounds: "
+			if (BN_cmp(b, t) == 0) {
+				br2_details(d, l, "RSA modulus factors by Fermat's method within %u rounds: "
 				                  "its primes are too close", i + 1);
 				st = PW_LINT_ERROR;
 				goto out;
 			}
 		}
-		/* (a+1)^2 - n = b2 + 2a + 1 */
-		if (!BN_add(b2, b2, a) || !BN_add(b2, b2, a) || !BN_add_word(b2, 1) || !BN_add_word(a, 1)) {
-			st = PW_LINT_FATAL;
-			goto out;
+		/* The residues of (a+1)^2 - n = b2 + 2a + 1 and of a + 1. */
+		for (m = 0; m < N_QR_MOD; m++) {
+			unsigned q = qr_mod[m], v = rb[m] + 2 * ra[m] + 1; /* < 3q */
+			v = v >= q ? v - q : v;
+			rb[m] = v >= q ? v - q : v;
+			ra[m] = ra[m] + 1 == q ? 0 : ra[m] + 1;
 		}
 	}
 out:
@@ -590,7 +697,7 @@ static const struct pw_lint_def defs[] = {
 	         NULL, NULL, rsa_alg_applies, rsa_key_present),
 	BR2_CERT("e_rsa_fermat_factorization", BR2_E, PW_SRC_COMMUNITY, "Fermat factorization",
 	         "An RSA modulus must not be factorable by 100 rounds of Fermat's method, which happens "
-	         "when its two primes are too close together.", NULL, NULL, rsa_applies, rsa_fermat),
+	         "when its two primes are too close together.", NULL, NULL, fermat_applies, rsa_fermat),
 	BR2_CERT("e_signature_algorithm_not_supported", BR2_E, PW_SRC_CABF_BR, "BR 6.1.5",
 	         "The certificate must be signed with one of the RSA PKCS#1 v1.5, DSA or ECDSA algorithms "
 	         "the BRs allow; RSASSA-PSS is reported as a warning.", NULL, NULL, NULL, sig_alg_supported),
@@ -612,10 +719,11 @@ static const struct pw_lint_def defs[] = {
 	BR2_CERT("e_mp_ecdsa_pub_key_encoding_correct", BR2_E, PW_SRC_MOZILLA, "MRSP 5.1.2",
 	         "An EC public key's AlgorithmIdentifier must be the exact named-curve encoding for "
 	         "P-256, P-384 or P-521.", "2025-03-15", NULL, ec_key, mp_ec_spki),
-	BR2_CERT("e_mp_ecdsa_signature_encoding_correct", BR2_E, PW_SRC_MOZILLA, "MRSP 5.1.2",
-	         "An ECDSA signature must use the hash matching the signing curve (P-256/SHA-256, "
-	         "P-384/SHA-384, P-521/SHA-512), encoded without parameters.", "2025-03-15", NULL,
-	         ecdsa_signed, mp_ecdsa_sig),
+	/* The signing curve is read off the signature's length: needs a signature. */
+	BR2_CERT_F("e_mp_ecdsa_signature_encoding_correct", BR2_E, PW_SRC_MOZILLA, "MRSP 5.1.2",
+	           "An ECDSA signature must use the hash matching the signing curve (P-256/SHA-256, "
+	           "P-384/SHA-384, P-521/SHA-512), encoded without parameters.", "2025-03-15", NULL,
+	           ecdsa_signed, mp_ecdsa_sig, PW_LINT_F_NEEDS_SIGNATURE),
 	BR2_CERT("e_prohibit_dsa_usage", BR2_E, PW_SRC_MOZILLA, "MRSP 5.1",
 	         "DSA keys are not allowed.", "2017-03-31", NULL, NULL, no_dsa),
 	BR2_CERT("e_mp_authority_key_identifier_correct", BR2_E, PW_SRC_MOZILLA, "MRSP 5.2",

@@ -1,5 +1,5 @@
 /* pkiward — BR lints on the DNS names of subscriber certificates: .onion
- * names (BR Appendix C / EVG Appendix F), underscores (BR 7.1.4.2.1, ballot
+ * names (BR Appendix B, formerly Appendix C), underscores (BR 7.1.4.2.1, ballot
  * SC12) and wildcards against the Public Suffix List (BR 3.2.2.6). */
 #include <string.h>
 
@@ -40,7 +40,7 @@ static int dns_names_exist(const struct pw_cert *c)
 	return br2_subject_cn(c, cn, sizeof cn) > 0 || has_dns_san(c);
 }
 
-/* ---- .onion (RFC 7686, BR Appendix C, EVG Appendix F) ---- */
+/* ---- .onion (RFC 7686, BR Appendix B) ---- */
 
 #define ONION_V2_LEN 16
 #define ONION_V3_LEN 56
@@ -293,11 +293,11 @@ static enum pw_lint_status san_bare_suffix(const struct pw_lint_ctx *x, char *d,
 }
 
 static const struct pw_lint_def defs[] = {
-	BR2_CERT("e_san_dns_name_onion_invalid", BR2_E, PW_SRC_CABF_BR, "BR Appendix C",
+	BR2_CERT("e_san_dns_name_onion_invalid", BR2_E, PW_SRC_CABF_BR, "BR Appendix B",
 	         "A .onion name must have a label left of \"onion\" that is a v3 onion address (or a v2 "
 	         "one in an EV certificate) written in base32.", "2015-05-01", NULL, onion_applies,
 	         onion_invalid),
-	BR2_CERT("e_san_dns_name_onion_not_ev_cert", BR2_E, PW_SRC_CABF_BR, "BR Appendix C",
+	BR2_CERT("e_san_dns_name_onion_not_ev_cert", BR2_E, PW_SRC_CABF_BR, "BR Appendix B",
 	         "Before BR 1.6.9 a certificate naming a .onion domain had to be an EV certificate.",
 	         "2015-05-01", NULL, onion_not_ev_applies, onion_not_ev),
 	BR2_CERT("e_underscore_not_permissible_in_dnsname", BR2_E, PW_SRC_CABF_BR, "BR 7.1.4.2.1",

@@ -10,11 +10,6 @@
 #define DNS_NAME_TEXT_MAX 253
 #define DNS_LABEL_MAX 63
 
-#define CERT_ROW(nm, sev, src, cite, desc, eff, app, chk)                                  \
-	{ .name = nm, .severity = sev, .source = src, .target = PW_TARGET_CERT, .citation = cite, \
-	  .description = desc, .effective = eff, .ineffective = NULL, .applies = app,           \
-	  .check = chk, .flags = 0 }
-
 static int applies_san(const struct pw_lint_ctx *ctx)
 {
 	return rfc_ext(ctx->cert, PW_OID_EXT_SAN) != NULL;
@@ -250,7 +245,8 @@ static enum pw_lint_status check_san_crit_no_subject(const struct pw_lint_ctx *c
 	return PW_LINT_PASS;
 }
 
-static enum pw_lint_status check_san_rfc822(const struct pw_lint_ctx *ctx, char *details, size_t len)
+static enum pw_lint_status check_san_rfc822(const struct pw_lint_ctx *ctx, char *details,
+                                            size_t len)
 {
 	return names_rfc822(&ctx->cert->x.san.names, details, len);
 }
@@ -304,7 +300,8 @@ static enum pw_lint_status check_ian_no_entries(const struct pw_lint_ctx *ctx, c
 	return no_entries(rfc_ext(ctx->cert, PW_OID_EXT_IAN), details, len);
 }
 
-static enum pw_lint_status check_ian_rfc822(const struct pw_lint_ctx *ctx, char *details, size_t len)
+static enum pw_lint_status check_ian_rfc822(const struct pw_lint_ctx *ctx, char *details,
+                                            size_t len)
 {
 	return names_rfc822(&ctx->cert->x.ian.names, details, len);
 }
@@ -461,96 +458,98 @@ static enum pw_lint_status check_underscore_trd(const struct pw_lint_ctx *ctx, c
 
 #define SAN_CITE "RFC 5280 §4.2.1.6"
 #define IAN_CITE "RFC 5280 §4.2.1.7"
+/* issuerAltName is encoded as subjectAltName is (§4.2.1.7 refers to §4.2.1.6). */
+#define IAN_SAN_CITE "RFC 5280 §4.2.1.7, §4.2.1.6"
 
 static const struct pw_lint_def defs[] = {
-	CERT_ROW("e_ext_san_dns_name_too_long", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_ext_san_dns_name_too_long", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 §4.2.1.6; RFC 1035 §2.3.4",
 	         "A dNSName in subjectAltName must not exceed 253 octets.", "2008-05-01",
 	         applies_san_dns, check_san_dns_too_long),
-	CERT_ROW("e_ext_san_dns_not_ia5_string", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_san_dns_not_ia5_string", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
 	         "dNSName entries of subjectAltName are IA5String: only 7-bit octets.",
 	         "1999-01-01", applies_san, check_san_dns_ia5),
-	CERT_ROW("e_ext_san_empty_name", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_san_empty_name", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
 	         "No GeneralName in subjectAltName may be empty.", "1999-01-01", applies_san,
 	         check_san_empty_name),
-	CERT_ROW("e_ext_san_no_entries", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_san_no_entries", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
 	         "A subjectAltName extension must contain at least one name.", "1999-01-01",
 	         applies_san, check_san_no_entries),
-	CERT_ROW("e_ext_san_not_critical_without_subject", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_san_not_critical_without_subject", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
 	         "When the subject is empty, subjectAltName must be marked critical.", "1999-01-01",
 	         applies_san, check_san_crit_no_subject),
-	CERT_ROW("e_ext_san_rfc822_format_invalid", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_san_rfc822_format_invalid", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
 	         "rfc822Name entries of subjectAltName must be bare addr-specs (no display name, "
 	         "comment or spaces).",
 	         "1999-01-01", applies_san, check_san_rfc822),
-	CERT_ROW("e_ext_san_space_dns_name", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_san_space_dns_name", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
 	         "A dNSName of subjectAltName must not be a single space.", "1999-01-01",
 	         applies_san, check_san_space),
-	CERT_ROW("e_ext_san_uri_format_invalid", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_san_uri_format_invalid", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
 	         "URIs in subjectAltName must be well-formed, with a scheme and a "
 	         "scheme-specific part.",
 	         "2008-05-01", applies_san, check_san_uri_format),
-	CERT_ROW("e_ext_san_uri_host_not_fqdn_or_ip", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_san_uri_host_not_fqdn_or_ip", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
 	         "The host of a URI with an authority in subjectAltName must be a fully "
 	         "qualified domain name or an IP address.",
 	         "2008-05-01", applies_san, check_san_uri_host),
-	CERT_ROW("e_ext_san_uri_not_ia5", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_san_uri_not_ia5", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
 	         "URIs in subjectAltName are IA5String: only 7-bit octets.", "2008-05-01",
 	         applies_san, check_san_uri_ia5),
-	CERT_ROW("e_ext_san_uri_relative", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_san_uri_relative", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
 	         "URIs in subjectAltName must be absolute (carry a scheme), not relative "
 	         "references.",
 	         "2008-05-01", applies_san, check_san_uri_relative),
-	CERT_ROW("e_ext_ian_dns_not_ia5_string", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
+	RFC_CERT_ROW("e_ext_ian_dns_not_ia5_string", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
 	         "dNSName entries of issuerAltName are IA5String: only 7-bit octets.",
 	         "1999-01-01", applies_ian, check_ian_dns_ia5),
-	CERT_ROW("e_ext_ian_empty_name", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
+	RFC_CERT_ROW("e_ext_ian_empty_name", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
 	         "No GeneralName in issuerAltName may be empty.", "1999-01-01", applies_ian,
 	         check_ian_empty_name),
-	CERT_ROW("e_ext_ian_no_entries", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
+	RFC_CERT_ROW("e_ext_ian_no_entries", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
 	         "An issuerAltName extension must contain at least one name.", "1999-01-01",
 	         applies_ian, check_ian_no_entries),
-	CERT_ROW("e_ext_ian_rfc822_format_invalid", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
+	RFC_CERT_ROW("e_ext_ian_rfc822_format_invalid", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
 	         "rfc822Name entries of issuerAltName must be bare addr-specs (no display name, "
 	         "comment or spaces).",
 	         "1999-01-01", applies_ian, check_ian_rfc822),
-	CERT_ROW("e_ext_ian_space_dns_name", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_ian_space_dns_name", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_SAN_CITE,
 	         "A dNSName of issuerAltName must not be a single space.", "1999-01-01",
 	         applies_ian, check_ian_space),
-	CERT_ROW("e_ext_ian_uri_format_invalid", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_ian_uri_format_invalid", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_SAN_CITE,
 	         "URIs in issuerAltName must be well-formed, with a scheme and a scheme-specific "
 	         "part.",
 	         "2008-05-01", applies_ian, check_ian_uri_format),
-	CERT_ROW("e_ext_ian_uri_host_not_fqdn_or_ip", PW_LINT_ERROR, PW_SRC_RFC5280, SAN_CITE,
+	RFC_CERT_ROW("e_ext_ian_uri_host_not_fqdn_or_ip", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_SAN_CITE,
 	         "URIs in issuerAltName must name their host as a fully qualified domain name "
 	         "or an IP address.",
 	         "2008-05-01", applies_ian, check_ian_uri_host),
-	CERT_ROW("e_ext_ian_uri_not_ia5", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
+	RFC_CERT_ROW("e_ext_ian_uri_not_ia5", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
 	         "URIs in issuerAltName are IA5String: only 7-bit octets.", "2008-05-01",
 	         applies_ian, check_ian_uri_ia5),
-	CERT_ROW("e_ext_ian_uri_relative", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
+	RFC_CERT_ROW("e_ext_ian_uri_relative", PW_LINT_ERROR, PW_SRC_RFC5280, IAN_CITE,
 	         "URIs in issuerAltName must be absolute (carry a scheme).", "2008-05-01",
 	         applies_ian, check_ian_uri_relative),
-	CERT_ROW("w_ext_ian_critical", PW_LINT_WARN, PW_SRC_RFC5280, IAN_CITE,
+	RFC_CERT_ROW("w_ext_ian_critical", PW_LINT_WARN, PW_SRC_RFC5280, IAN_CITE,
 	         "issuerAltName should be marked non-critical.", "1999-01-01", applies_ian,
 	         check_ian_critical),
-	CERT_ROW("e_rfc_dnsname_empty_label", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_rfc_dnsname_empty_label", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 §4.2.1.6; RFC 1034 §3.5",
 	         "dNSNames of subscriber certificates must not contain empty labels.",
 	         "2008-05-01", applies_subscriber_dns, check_empty_label),
-	CERT_ROW("e_rfc_dnsname_hyphen_in_sld", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_rfc_dnsname_hyphen_in_sld", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 §4.2.1.6; RFC 1034 §3.5",
 	         "The registrable label of a dNSName must not start or end with a hyphen.",
 	         "2008-05-01", applies_subscriber_dns, check_hyphen_sld),
-	CERT_ROW("e_rfc_dnsname_label_too_long", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_rfc_dnsname_label_too_long", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 §4.2.1.6; RFC 1035 §2.3.4",
 	         "Each label of a dNSName is at most 63 octets.", "2008-05-01",
 	         applies_subscriber_dns, check_label_too_long),
-	CERT_ROW("e_rfc_dnsname_underscore_in_sld", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_rfc_dnsname_underscore_in_sld", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 §4.2.1.6; RFC 1034 §3.5",
 	         "The registrable label of a dNSName must not contain an underscore.",
 	         "2008-05-01", applies_subscriber_dns, check_underscore_sld),
-	CERT_ROW("w_rfc_dnsname_underscore_in_trd", PW_LINT_WARN, PW_SRC_RFC5280,
+	RFC_CERT_ROW("w_rfc_dnsname_underscore_in_trd", PW_LINT_WARN, PW_SRC_RFC5280,
 	         "RFC 5280 §4.1.2.6; RFC 1034 §3.5",
 	         "Labels below the registrable domain of a dNSName should not contain "
 	         "underscores.",

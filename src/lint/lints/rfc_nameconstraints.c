@@ -4,11 +4,6 @@
 #include "../lint_util.h"
 #include "../rfc_util.h"
 
-#define CERT_ROW(nm, sev, src, cite, desc, eff, app, chk)                                  \
-	{ .name = nm, .severity = sev, .source = src, .target = PW_TARGET_CERT, .citation = cite, \
-	  .description = desc, .effective = eff, .ineffective = NULL, .applies = app,           \
-	  .check = chk, .flags = 0 }
-
 #define NC_CITE "RFC 5280 §4.2.1.10"
 
 static int applies_nc(const struct pw_lint_ctx *ctx)
@@ -144,28 +139,28 @@ SUBTREE_LINT(edi)
 SUBTREE_LINT(regid)
 
 static const struct pw_lint_def defs[] = {
-	CERT_ROW("e_name_constraint_empty", PW_LINT_ERROR, PW_SRC_RFC5280, NC_CITE,
+	RFC_CERT_ROW("e_name_constraint_empty", PW_LINT_ERROR, PW_SRC_RFC5280, NC_CITE,
 	         "nameConstraints must contain permittedSubtrees or excludedSubtrees.",
 	         "2008-05-01", applies_nc_sequence, check_nc_empty),
-	CERT_ROW("e_name_constraint_maximum_not_absent", PW_LINT_ERROR, PW_SRC_RFC5280, NC_CITE,
+	RFC_CERT_ROW("e_name_constraint_maximum_not_absent", PW_LINT_ERROR, PW_SRC_RFC5280, NC_CITE,
 	         "The maximum field of a GeneralSubtree must be absent.", "1999-01-01", applies_nc,
 	         check_max),
-	CERT_ROW("e_name_constraint_minimum_non_zero", PW_LINT_ERROR, PW_SRC_RFC5280, NC_CITE,
+	RFC_CERT_ROW("e_name_constraint_minimum_non_zero", PW_LINT_ERROR, PW_SRC_RFC5280, NC_CITE,
 	         "The minimum field of a GeneralSubtree must be zero.", "1999-01-01", applies_nc,
 	         check_min),
-	CERT_ROW("e_name_constraint_not_fqdn", PW_LINT_ERROR, PW_SRC_RFC5280, NC_CITE,
+	RFC_CERT_ROW("e_name_constraint_not_fqdn", PW_LINT_ERROR, PW_SRC_RFC5280, NC_CITE,
 	         "A URI name constraint must be a fully qualified domain name, optionally with a "
 	         "leading period for a domain.",
 	         "2008-05-01", applies_nc, check_uri_fqdn),
-	CERT_ROW("w_name_constraint_on_edi_party_name", PW_LINT_WARN, PW_SRC_RFC5280, NC_CITE,
+	RFC_CERT_ROW("w_name_constraint_on_edi_party_name", PW_LINT_WARN, PW_SRC_RFC5280, NC_CITE,
 	         "Constraints on ediPartyName have no defined matching rules and should not be "
 	         "used.",
 	         "2008-05-01", applies_nc, check_edi),
-	CERT_ROW("w_name_constraint_on_registered_id", PW_LINT_WARN, PW_SRC_RFC5280, NC_CITE,
+	RFC_CERT_ROW("w_name_constraint_on_registered_id", PW_LINT_WARN, PW_SRC_RFC5280, NC_CITE,
 	         "Constraints on registeredID have no defined matching rules and should not be "
 	         "used.",
 	         "2008-05-01", applies_nc, check_regid),
-	CERT_ROW("w_name_constraint_on_x400", PW_LINT_WARN, PW_SRC_RFC5280, NC_CITE,
+	RFC_CERT_ROW("w_name_constraint_on_x400", PW_LINT_WARN, PW_SRC_RFC5280, NC_CITE,
 	         "Constraints on x400Address have no defined matching rules and should not be "
 	         "used.",
 	         "2008-05-01", applies_nc, check_x400),

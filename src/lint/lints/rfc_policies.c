@@ -9,11 +9,6 @@
 /* RFC 5280 §4.2.1.4 / RFC 6818 §3: DisplayText SIZE (1..200). */
 #define EXPLICIT_TEXT_MAX 200
 
-#define CERT_ROW(nm, sev, src, cite, desc, eff, app, chk)                                  \
-	{ .name = nm, .severity = sev, .source = src, .target = PW_TARGET_CERT, .citation = cite, \
-	  .description = desc, .effective = eff, .ineffective = NULL, .applies = app,           \
-	  .check = chk, .flags = 0 }
-
 static int applies_cp(const struct pw_lint_ctx *ctx)
 {
 	return rfc_ext(ctx->cert, PW_OID_EXT_CERTIFICATE_POLICIES) != NULL;
@@ -94,8 +89,8 @@ static int applies_explicit_text(const struct pw_lint_ctx *ctx)
 	return 0;
 }
 
-/* RFC 6818 §3: explicitText SHOULD NOT... be IA5String — conforming CAs
- * MUST NOT encode explicitText as IA5String. */
+/* RFC 6818 §3 (updating RFC 5280 §4.2.1.4): conforming CAs MUST NOT
+ * encode explicitText as IA5String. */
 static enum pw_lint_status text_not_ia5(uint32_t tag, const struct pw_der *t, char *details,
                                         size_t len)
 {
@@ -308,44 +303,44 @@ static enum pw_lint_status check_pm_crit(const struct pw_lint_ctx *ctx, char *de
 #define TEXT_CITE "RFC 6818 §3"
 
 static const struct pw_lint_def defs[] = {
-	CERT_ROW("e_ext_cert_policy_disallowed_any_policy_qualifier", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_ext_cert_policy_disallowed_any_policy_qualifier", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         CP_CITE,
 	         "When anyPolicy is asserted, its only qualifiers may be a CPS pointer or a user "
 	         "notice.",
 	         "2002-04-01", applies_any_policy, check_any_policy_qualifier),
-	CERT_ROW("e_ext_cert_policy_duplicate", PW_LINT_ERROR, PW_SRC_RFC5280, CP_CITE,
+	RFC_CERT_ROW("e_ext_cert_policy_duplicate", PW_LINT_ERROR, PW_SRC_RFC5280, CP_CITE,
 	         "A policy identifier must not appear twice in certificatePolicies.", "2008-05-01",
 	         applies_cp, check_policy_duplicate),
-	CERT_ROW("e_ext_cert_policy_explicit_text_ia5_string", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_ext_cert_policy_explicit_text_ia5_string", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         TEXT_CITE, "A user notice explicitText must not be encoded as IA5String.",
 	         "2013-01-01", applies_explicit_text, check_text_not_ia5),
-	CERT_ROW("e_ext_cert_policy_explicit_text_too_long", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_ext_cert_policy_explicit_text_too_long", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         TEXT_CITE, "A user notice explicitText is limited to 200 characters.",
 	         "2013-01-01", applies_explicit_text, check_text_length),
-	CERT_ROW("w_ext_cert_policy_explicit_text_includes_control", PW_LINT_WARN, PW_SRC_RFC5280,
+	RFC_CERT_ROW("w_ext_cert_policy_explicit_text_includes_control", PW_LINT_WARN, PW_SRC_RFC5280,
 	         TEXT_CITE, "A user notice explicitText should not contain control characters.",
 	         "2013-01-01", applies_explicit_text, check_text_control),
-	CERT_ROW("w_ext_cert_policy_explicit_text_not_nfc", PW_LINT_WARN, PW_SRC_RFC5280,
+	RFC_CERT_ROW("w_ext_cert_policy_explicit_text_not_nfc", PW_LINT_WARN, PW_SRC_RFC5280,
 	         "RFC 6818 §3; RFC 5198",
 	         "A Unicode user notice explicitText should be in Normalization Form C.",
 	         "2013-01-01", applies_explicit_text, check_text_nfc),
-	CERT_ROW("w_ext_cert_policy_explicit_text_not_utf8", PW_LINT_WARN, PW_SRC_RFC5280, TEXT_CITE,
+	RFC_CERT_ROW("w_ext_cert_policy_explicit_text_not_utf8", PW_LINT_WARN, PW_SRC_RFC5280, TEXT_CITE,
 	         "A user notice explicitText should be encoded as UTF8String.", "2013-01-01",
 	         applies_explicit_text, check_text_utf8),
-	CERT_ROW("w_ext_cert_policy_contains_noticeref", PW_LINT_WARN, PW_SRC_RFC5280, CP_CITE,
+	RFC_CERT_ROW("w_ext_cert_policy_contains_noticeref", PW_LINT_WARN, PW_SRC_RFC5280, CP_CITE,
 	         "User notices should not use the noticeRef option.", "2008-05-01", applies_cp,
 	         check_notice_ref),
-	CERT_ROW("e_ext_policy_constraints_empty", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_ext_policy_constraints_empty", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 §4.2.1.11",
 	         "policyConstraints must contain requireExplicitPolicy or inhibitPolicyMapping.",
 	         "1999-01-01", applies_pc_sequence, check_pc_empty),
-	CERT_ROW("e_ext_policy_map_any_policy", PW_LINT_ERROR, PW_SRC_RFC5280, "RFC 5280 §4.2.1.5",
+	RFC_CERT_ROW("e_ext_policy_map_any_policy", PW_LINT_ERROR, PW_SRC_RFC5280, "RFC 5280 §4.2.1.5",
 	         "anyPolicy must not be mapped to or from another policy.", "2002-04-01",
 	         applies_pm, check_pm_any),
-	CERT_ROW("w_ext_policy_map_not_critical", PW_LINT_WARN, PW_SRC_RFC5280, "RFC 5280 §4.2.1.5",
+	RFC_CERT_ROW("w_ext_policy_map_not_critical", PW_LINT_WARN, PW_SRC_RFC5280, "RFC 5280 §4.2.1.5",
 	         "policyMappings should be marked critical.", "1999-01-01", applies_pm,
 	         check_pm_crit),
-	CERT_ROW("w_ext_policy_map_not_in_cert_policy", PW_LINT_WARN, PW_SRC_RFC5280,
+	RFC_CERT_ROW("w_ext_policy_map_not_in_cert_policy", PW_LINT_WARN, PW_SRC_RFC5280,
 	         "RFC 5280 §4.2.1.5",
 	         "Each issuerDomainPolicy of policyMappings should also be asserted in "
 	         "certificatePolicies.",

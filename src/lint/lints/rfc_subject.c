@@ -21,11 +21,6 @@
  * X.520 recommendation for interoperable names is 64 characters. */
 #define RECOMMENDED_PERSONAL_NAME 64
 
-#define CERT_ROW(nm, sev, src, cite, desc, eff, app, chk)                                  \
-	{ .name = nm, .severity = sev, .source = src, .target = PW_TARGET_CERT, .citation = cite, \
-	  .description = desc, .effective = eff, .ineffective = NULL, .applies = app,           \
-	  .check = chk, .flags = 0 }
-
 static int applies_ca(const struct pw_lint_ctx *ctx)
 {
 	return ctx->cert->is_ca;
@@ -111,9 +106,20 @@ static enum pw_lint_status check_subject_country(const struct pw_lint_ctx *ctx, 
 	                         len);
 }
 
+/* Single-valued attributes (commonName, serialNumber) are read as their
+ * last string value, as X.509 libraries do; an empty one is no value. */
+static int last_string_nonempty(const struct pw_name *n, enum pw_oid id)
+{
+	const struct pw_attr *last = NULL;
+	for (size_t i = 0; i < n->n_attrs; i++)
+		if (n->attrs[i].id == id && rfc_tag_is_string(n->attrs[i].tag))
+			last = &n->attrs[i];
+	return last != NULL && last->value.len > 0;
+}
+
 static int applies_subject_serial(const struct pw_lint_ctx *ctx)
 {
-	return rfc_name_count_strings(&ctx->cert->subject, PW_OID_SERIAL_NUMBER) > 0;
+	return last_string_nonempty(&ctx->cert->subject, PW_OID_SERIAL_NUMBER);
 }
 
 static enum pw_lint_status check_subject_serial_printable(const struct pw_lint_ctx *ctx,
@@ -205,9 +211,13 @@ static enum pw_lint_status max_length(const struct pw_name *n, enum pw_oid id, s
 	return PW_LINT_PASS;
 }
 
+/* Multi-valued attributes apply when present; commonName and serialNumber
+ * when their (last) value is non-empty. */
 #define MAX_LENGTH_LINT(fn, oid, max, sev)                                                        \
 	static int applies_##fn(const struct pw_lint_ctx *ctx)                                    \
 	{                                                                                         \
+		if ((oid) == PW_OID_CN || (oid) == PW_OID_SERIAL_NUMBER)                          \
+			return last_string_nonempty(&ctx->cert->subject, (oid));                  \
 		return rfc_name_count_strings(&ctx->cert->subject, (oid)) > 0;                    \
 	}                                                                                         \
 	static enum pw_lint_status check_##fn(const struct pw_lint_ctx *ctx, char *details,       \
@@ -289,97 +299,97 @@ static enum pw_lint_status check_email_in_san(const struct pw_lint_ctx *ctx, cha
 }
 
 static const struct pw_lint_def defs[] = {
-	CERT_ROW("e_ca_subject_field_empty", PW_LINT_ERROR, PW_SRC_RFC5280, "RFC 5280 §4.1.2.6",
+	RFC_CERT_ROW("e_ca_subject_field_empty", PW_LINT_ERROR, PW_SRC_RFC5280, "RFC 5280 §4.1.2.6",
 	         "A CA certificate must have a non-empty subject distinguished name.", "1999-01-01",
 	         applies_ca, check_ca_subject_empty),
-	CERT_ROW("e_issuer_field_empty", PW_LINT_ERROR, PW_SRC_RFC5280, "RFC 5280 §4.1.2.4",
+	RFC_CERT_ROW("e_issuer_field_empty", PW_LINT_ERROR, PW_SRC_RFC5280, "RFC 5280 §4.1.2.4",
 	         "The issuer field must hold a non-empty distinguished name.", "1999-01-01", NULL,
 	         check_issuer_empty),
-	CERT_ROW("e_subject_not_dn", PW_LINT_ERROR, PW_SRC_RFC5280, "RFC 5280 §4.1.2.6",
+	RFC_CERT_ROW("e_subject_not_dn", PW_LINT_ERROR, PW_SRC_RFC5280, "RFC 5280 §4.1.2.6",
 	         "The subject field must be an X.501 distinguished name (RDNSequence).",
 	         "1999-01-01", NULL, check_subject_is_dn),
-	CERT_ROW("e_subject_empty_without_san", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_empty_without_san", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 §4.2, §4.2.1.6",
 	         "A certificate whose subject is empty must carry a subjectAltName extension.",
 	         "1999-01-01", NULL, check_empty_without_san),
-	CERT_ROW("e_issuer_dn_country_not_printable_string", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_issuer_dn_country_not_printable_string", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A",
 	         "countryName in the issuer name must be encoded as a PrintableString.",
 	         "0000-01-01", applies_issuer_country, check_issuer_country),
-	CERT_ROW("e_subject_dn_country_not_printable_string", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_dn_country_not_printable_string", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A",
 	         "countryName in the subject name must be encoded as a PrintableString.",
 	         "0000-01-01", applies_subject_country, check_subject_country),
-	CERT_ROW("e_subject_dn_not_printable_characters", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_dn_not_printable_characters", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A",
 	         "Subject attribute values must not contain C0 or C1 control characters.",
 	         "0000-01-01", NULL, check_dn_not_printable),
-	CERT_ROW("e_subject_dn_serial_number_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_dn_serial_number_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A.1",
 	         "The subject serialNumber attribute is limited to 64 characters (ub-serial-number).",
 	         "0000-01-01", applies_serial_len, check_serial_len),
-	CERT_ROW("e_subject_dn_serial_number_not_printable_string", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_dn_serial_number_not_printable_string", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A",
 	         "The subject serialNumber attribute must be encoded as a PrintableString.",
 	         "0000-01-01", applies_subject_serial, check_subject_serial_printable),
-	CERT_ROW("e_subject_common_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_common_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A.1",
 	         "The subject commonName is limited to 64 characters (ub-common-name).",
 	         "1999-01-01", applies_cn_len, check_cn_len),
-	CERT_ROW("e_subject_email_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_email_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A.1",
 	         "The subject emailAddress attribute is limited to 255 characters "
 	         "(ub-emailaddress-length).",
 	         "1999-01-01", applies_email_len, check_email_len),
-	CERT_ROW("e_subject_given_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_given_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A.1",
 	         "The subject givenName is limited to 32768 characters (ub-name).", "1999-01-01",
 	         applies_given_len, check_given_len),
-	CERT_ROW("e_subject_locality_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_locality_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A.1",
 	         "The subject localityName is limited to 128 characters (ub-locality-name).",
 	         "1999-01-01", applies_locality_len, check_locality_len),
-	CERT_ROW("e_subject_organization_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_organization_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A.1",
 	         "The subject organizationName is limited to 64 characters "
 	         "(ub-organization-name).",
 	         "1999-01-01", applies_org_len, check_org_len),
-	CERT_ROW("e_subject_organizational_unit_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_organizational_unit_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A.1",
 	         "The subject organizationalUnitName is limited to 64 characters "
 	         "(ub-organizational-unit-name).",
 	         "1999-01-01", applies_ou_len, check_ou_len),
-	CERT_ROW("e_subject_postal_code_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_postal_code_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A.1",
 	         "The subject postalCode is limited to 16 characters (ub-postal-code).",
 	         "1999-01-01", applies_postal_len, check_postal_len),
-	CERT_ROW("e_subject_state_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_state_name_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A.1",
 	         "The subject stateOrProvinceName is limited to 128 characters (ub-state-name).",
 	         "1999-01-01", applies_state_len, check_state_len),
-	CERT_ROW("e_subject_street_address_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_street_address_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "X.520 (02/2001) UpperBounds",
 	         "The subject streetAddress is limited to 128 characters (ub-street-address).",
 	         "1999-01-01", applies_street_len, check_street_len),
-	CERT_ROW("e_subject_surname_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_surname_max_length", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix A.1",
 	         "The subject surname is limited to 32768 characters (ub-name).", "1999-01-01",
 	         applies_surname_len, check_surname_len),
-	CERT_ROW("e_subject_printable_string_badalpha", PW_LINT_ERROR, PW_SRC_RFC5280,
+	RFC_CERT_ROW("e_subject_printable_string_badalpha", PW_LINT_ERROR, PW_SRC_RFC5280,
 	         "RFC 5280 Appendix B",
 	         "A PrintableString in the subject may only use letters, digits, space and "
 	         "' ( ) + , - . / : = ?.",
 	         "1999-01-01", NULL, check_printable_badalpha),
-	CERT_ROW("e_subj_email_not_in_san", PW_LINT_ERROR, PW_SRC_RFC5280, "RFC 5280 §4.1.2.6",
+	RFC_CERT_ROW("e_subj_email_not_in_san", PW_LINT_ERROR, PW_SRC_RFC5280, "RFC 5280 §4.1.2.6",
 	         "Every email address in the subject must also appear as an rfc822Name in "
 	         "subjectAltName.",
 	         "1999-01-01", applies_subject_email, check_email_in_san),
-	CERT_ROW("w_subject_given_name_recommended_max_length", PW_LINT_WARN, PW_SRC_RFC5280,
+	RFC_CERT_ROW("w_subject_given_name_recommended_max_length", PW_LINT_WARN, PW_SRC_RFC5280,
 	         "X.411 (11/1988) Annex B; X.520",
 	         "The subject givenName should not exceed 64 characters so that it fits "
 	         "common directory and messaging limits.",
 	         "1999-01-01", applies_given_rec, check_given_rec),
-	CERT_ROW("w_subject_surname_recommended_max_length", PW_LINT_WARN, PW_SRC_RFC5280,
+	RFC_CERT_ROW("w_subject_surname_recommended_max_length", PW_LINT_WARN, PW_SRC_RFC5280,
 	         "X.411 (11/1988) Annex B; X.520",
 	         "The subject surname should not exceed 64 characters so that it fits common "
 	         "directory and messaging limits.",
