@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <openssl/bn.h>
@@ -29,6 +30,19 @@ static void test_add_date(void **state)
 	assert_int_equal(br2_add_date(br2_date(2016, 7, 2), 0, 39, 0), br2_date(2019, 10, 2));
 	assert_int_equal(br2_add_date(br2_date(2018, 3, 2), 0, 0, 825), br2_date(2020, 6, 4));
 	assert_int_equal(br2_date(1970, 1, 1), 0);
+	assert_int_equal(br2_date(1969, 12, 31), -86400);
+	/* Agrees with the C library's normalisation over a wide range of
+	 * instants (1901-2199) and offsets, including leap days and times of day. */
+	for (int64_t t = -2147483648LL; t < 7258118400LL; t += 86400LL * 97 + 3917) {
+		for (int months = 0; months <= 40; months += 13) {
+			time_t tt = (time_t)t;
+			struct tm tm;
+			assert_non_null(gmtime_r(&tt, &tm));
+			tm.tm_mon += months;
+			tm.tm_mday += 825;
+			assert_int_equal(br2_add_date(t, 0, months, 825), (int64_t)timegm(&tm));
+		}
+	}
 }
 
 static void test_ip(void **state)

@@ -6,30 +6,56 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (the
+ * era-based civil calendar algorithms: pure integer arithmetic, no libc
+ * time zone machinery, valid for any year an int64 of seconds can hold). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	int64_t era, yoe, doy, doe;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 int64_t br2_date(int year, int month, int day)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = year - 1900;
-	tm.tm_mon = month - 1;
-	tm.tm_mday = day;
-	return (int64_t)timegm(&tm);
+	return days_from_civil(year, month, day) * BR2_DAY;
 }
 
 int64_t br2_add_date(int64_t t, int years, int months, int days)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (gmtime_r(&tt, &tm) == NULL)
-		return t;
-	tm.tm_year += years;
-	tm.tm_mon += months;
-	tm.tm_mday += days;
-	tm.tm_isdst = 0;
-	return (int64_t)timegm(&tm);
+	int64_t z = floor_div(t, BR2_DAY), secs = t - z * BR2_DAY, y, m, d, mi;
+	civil_from_days(z, &y, &m, &d);
+	/* Months carry into years; a day past the month's end carries into the
+	 * next month (Jan 31 + 1 month = Mar 2 or 3), as time libraries do. */
+	mi = (m - 1) + months;
+	y += years + floor_div(mi, 12);
+	m = mi - floor_div(mi, 12) * 12 + 1;
+	return (days_from_civil(y, m, 1) + (d - 1) + days) * BR2_DAY + secs;
 }
 
 int64_t br2_validity_seconds(const struct pw_cert *c)
