@@ -87,12 +87,13 @@ static int is_finding(enum pw_lint_status s)
 
 static const char *kind_name(enum pw_object_type t, const struct pw_lint_results *r, int tbs)
 {
-	(void)r;
 	if (t == PW_OBJ_CRL)
 		return "crl";
 	if (tbs)
 		return "tbs";
-	return "certificate";
+	/* A precertificate is linted as the certificate it promises (BR
+	 * 7.1.2.9); say which one it was. */
+	return !r->parse_failed && r->kind == PW_KIND_PRECERT ? "precertificate" : "certificate";
 }
 
 /* ---- JSON ---- */

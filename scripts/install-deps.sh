@@ -9,6 +9,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3       # the embedded certificate base
   libjansson-dev               # JSON
   libcmocka-dev                # unit tests
+  libicu-dev                   # Unicode normalisation checks in lints
   clang-14 libclang-rt-14-dev  # libFuzzer targets
   python3                      # test-data scripts
 )

@@ -104,6 +104,47 @@ static void test_psl(void **state)
 	assert_int_equal(tl, 0);
 }
 
+static void test_ev_oids(void **state)
+{
+	/* EVG-recognised EV policy OIDs, in dotted form. */
+	static const char *const ev[] = {
+		"2.23.140.1.1", "1.3.159.1.17.1", "1.3.6.1.4.1.34697.2.1", "1.3.6.1.4.1.34697.2.2",
+		"1.3.6.1.4.1.34697.2.3", "1.3.6.1.4.1.34697.2.4", "1.2.40.0.17.1.22", "2.16.578.1.26.1.3.3",
+		"1.3.6.1.4.1.17326.10.14.2.1.2", "1.3.6.1.4.1.17326.10.8.2.1.2", "1.3.6.1.4.1.6449.1.2.1.5.1",
+		"2.16.840.1.114412.2.1", "2.16.840.1.114412.1.3.0.2", "2.16.528.1.1001.1.1.1.12.6.1.1.1",
+		"2.16.792.3.0.4.1.1.4", "2.16.840.1.114028.10.1.2", "0.4.0.2042.1.4", "0.4.0.2042.1.5",
+		"1.3.6.1.4.1.13177.10.1.3.10", "1.3.6.1.4.1.14370.1.6", "1.3.6.1.4.1.4146.1.1",
+		"2.16.840.1.114413.1.7.23.3", "1.3.6.1.4.1.14777.6.1.1", "2.16.792.1.2.1.1.5.7.1.9",
+		"1.3.6.1.4.1.782.1.2.1.8.1", "1.3.6.1.4.1.22234.2.5.2.3.1", "1.3.6.1.4.1.8024.0.2.100.1.2",
+		"1.2.392.200091.100.721.1", "2.16.840.1.114414.1.7.23.3", "1.3.6.1.4.1.23223.2",
+		"1.3.6.1.4.1.23223.1.1.1", "2.16.756.1.83.21.0", "2.16.756.1.89.1.2.1.1",
+		"1.3.6.1.4.1.7879.13.24.1", "2.16.840.1.113733.1.7.48.1", "2.16.840.1.114404.1.1.2.4.1",
+		"2.16.840.1.113733.1.7.23.6", "1.3.6.1.4.1.6334.1.100.1", "2.16.840.1.114171.500.9",
+		"1.3.6.1.4.1.36305.2",
+	};
+	static const char *const not_ev[] = { "2.23.140.1.2.1", "2.23.140.1.2.2", "2.23.140.1.11",
+		                              "1.3.6.1.4.1.36305", "2.16.840.1.114412.2.2" };
+	uint8_t der[64];
+	size_t len;
+	struct pw_der d;
+	(void)state;
+	for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++) {
+		assert_true(pw_der_oid_from_text(ev[i], strlen(ev[i]), der, sizeof der, &len));
+		d.p = der;
+		d.len = len;
+		d.off = 0;
+		if (!br2_is_ev_policy_oid(&d))
+			fail_msg("%s not recognised as EV", ev[i]);
+	}
+	for (size_t i = 0; i < sizeof not_ev / sizeof not_ev[0]; i++) {
+		assert_true(pw_der_oid_from_text(not_ev[i], strlen(not_ev[i]), der, sizeof der, &len));
+		d.p = der;
+		d.len = len;
+		d.off = 0;
+		assert_false(br2_is_ev_policy_oid(&d));
+	}
+}
+
 /* Next prime at or above `from` (deterministic, so tests are stable). */
 static void next_prime(BIGNUM *p, const BIGNUM *from, BN_CTX *ctx)
 {
@@ -283,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_ip),
 		cmocka_unit_test(test_country),
 		cmocka_unit_test(test_psl),
+		cmocka_unit_test(test_ev_oids),
 		cmocka_unit_test(test_rsa_maths),
 		cmocka_unit_test(test_san_duplicate),
 		cmocka_unit_test(test_registry_rows),

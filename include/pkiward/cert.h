@@ -394,4 +394,73 @@ void pw_objects_free(struct pw_objects *objs);
  * structure (no full parse). */
 enum pw_object_type pw_der_sniff(const uint8_t *der, size_t len);
 
+/* ---- OCSP response (RFC 6960 §4.2.1) ---- */
+
+/* Limits for OCSP responses. */
+#define PW_OCSP_MAX_DER (1u << 20)       /* a response: 1 MiB */
+#define PW_OCSP_MAX_SINGLE_RESPONSES 1024
+
+/* OCSPResponseStatus (RFC 6960 §4.2.1). */
+enum pw_ocsp_status {
+	PW_OCSP_SUCCESSFUL = 0,
+	PW_OCSP_MALFORMED_REQUEST = 1,
+	PW_OCSP_INTERNAL_ERROR = 2,
+	PW_OCSP_TRY_LATER = 3,
+	PW_OCSP_SIG_REQUIRED = 5,
+	PW_OCSP_UNAUTHORIZED = 6
+};
+
+/* CertStatus choice (RFC 6960 §4.2.1). */
+enum pw_ocsp_cert_status {
+	PW_OCSP_GOOD = 0,
+	PW_OCSP_REVOKED = 1,
+	PW_OCSP_UNKNOWN = 2
+};
+
+/* One SingleResponse. */
+struct pw_ocsp_single {
+	struct pw_algid hash_alg;        /* CertID.hashAlgorithm */
+	struct pw_der issuer_name_hash;  /* OCTET STRING contents */
+	struct pw_der issuer_key_hash;
+	struct pw_der serial;            /* INTEGER contents */
+	enum pw_ocsp_cert_status status;
+	int64_t revocation_time;         /* when status == PW_OCSP_REVOKED */
+	int has_reason;
+	uint32_t reason;                 /* CRLReason when has_reason */
+	int64_t this_update;
+	int has_next_update;
+	int64_t next_update;
+	struct pw_der ext_list;          /* contents of singleExtensions (empty if none) */
+};
+
+/* An OCSPResponse. Only id-pkix-ocsp-basic responseBytes are decoded; for
+ * any other status than successful, has_basic is 0. */
+struct pw_ocsp_resp {
+	struct pw_der der;
+	uint32_t status;                 /* enum pw_ocsp_status value as encoded */
+	int has_basic;
+	struct pw_der tbs;               /* ResponseData element (the signed bytes) */
+	uint64_t version;                /* 0 = v1 */
+	int responder_by_name;           /* ResponderID byName (else byKey) */
+	struct pw_name responder_name;
+	struct pw_der responder_key_hash;
+	int64_t produced_at;
+	struct pw_ocsp_single *responses; /* arena-owned */
+	size_t n_responses;
+	struct pw_der response_ext_list; /* contents of responseExtensions (empty if none) */
+	struct pw_algid sig_alg;
+	struct pw_der sig_value;
+	unsigned sig_unused_bits;
+	struct pw_der certs;             /* contents of the [0] certs SEQUENCE (empty if none) */
+	uint8_t sha256[32];
+	void *arena_;
+};
+
+void pw_ocsp_resp_init(struct pw_ocsp_resp *r);
+/* Parses a DER OCSPResponse; strict DER, errors with offsets as for
+ * certificates. `der` must outlive *r. */
+enum pw_status pw_ocsp_resp_parse(struct pw_ocsp_resp *r, const uint8_t *der, size_t len,
+                                  struct pw_error *err) PW_WARN_UNUSED;
+void pw_ocsp_resp_cleanup(struct pw_ocsp_resp *r);
+
 #endif

@@ -140,6 +140,7 @@ struct pw_lint_results {
 	struct pw_error parse_err;      /* when the input failed to parse: where and why */
 	/* Added after v0. */
 	int parse_failed;               /* the input did not parse (parse_err says why) */
+	enum pw_cert_kind kind;         /* what was linted: CERT, PRECERT, TBS or CRL */
 	void *cache_;                   /* private: parse objects reused across calls */
 };
 

@@ -31,6 +31,14 @@ int64_t br2_add_date(int64_t t, int years, int months, int days);
  * so the period is notAfter - notBefore + 1 second. */
 int64_t br2_validity_seconds(const struct pw_cert *c);
 
+/* An EV certificate: its policies include the CA/B Forum EV OID or one of
+ * the CA-specific EV OIDs browsers recognised before it (EVG 7.1.6.1).
+ * Compares content octets, no text conversion. */
+int br2_is_ev(const struct pw_cert *c);
+
+/* OID content octets are one of those EV policy OIDs. */
+int br2_is_ev_policy_oid(const struct pw_der *oid);
+
 /* EKU purpose at index i is a purpose well-known to certificate software
  * (the IETF, Microsoft, Apple, Adobe and Netscape purposes) rather than a
  * private one. */

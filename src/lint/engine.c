@@ -205,6 +205,7 @@ enum pw_status pw_lint_parsed_cert(const struct pw_cert *c, const struct pw_lint
 	ctx.server_auth = pw_lint_is_server_auth(c);
 	ctx.profile = asked != PW_PROFILE_AUTO ? asked : pw_lint_detect_profile_ss_(c, ctx.self_signed);
 	out->profile = ctx.profile;
+	out->kind = c->kind;
 	run_lints(reg, nreg, sel, &ctx, PW_TARGET_CERT, asked, c->not_before,
 	          c->kind == PW_KIND_TBS, opts != NULL && opts->include_na, out);
 	free(sel);
@@ -234,6 +235,7 @@ enum pw_status pw_lint_parsed_crl(const struct pw_crl *l, const struct pw_lint_o
 	ctx.issuer = opts != NULL ? opts->issuer : NULL;
 	ctx.profile = PW_PROFILE_NON_TLS; /* profiles describe certificates */
 	out->profile = ctx.profile;
+	out->kind = PW_KIND_CRL;
 	/* zlint dates RevocationList lints by thisUpdate (lint/base.go). */
 	run_lints(reg, nreg, sel, &ctx, PW_TARGET_CRL, PW_PROFILE_AUTO, l->this_update, 0,
 	          opts != NULL && opts->include_na, out);

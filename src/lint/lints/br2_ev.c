@@ -5,10 +5,10 @@
 
 #include "br2_defs.h"
 
-static int ev(const struct pw_lint_ctx *x) { return pw_lint_is_ev(x->cert); }
+static int ev(const struct pw_lint_ctx *x) { return br2_is_ev(x->cert); }
 static int ev_subscriber(const struct pw_lint_ctx *x)
 {
-	return pw_lint_is_ev(x->cert) && pw_lint_is_subscriber(x);
+	return br2_is_ev(x->cert) && pw_lint_is_subscriber(x);
 }
 
 static enum pw_lint_status need_attr(const struct pw_cert *c, enum pw_oid id, char *d, size_t l)
@@ -186,7 +186,7 @@ static enum pw_lint_status psd_vat_state(const struct pw_lint_ctx *x, char *d, s
 
 static int ev_with_orgid(const struct pw_lint_ctx *x)
 {
-	return pw_lint_is_ev(x->cert) && br2_name_count_str(&x->cert->subject, PW_OID_ORGANIZATION_IDENTIFIER) > 0;
+	return br2_is_ev(x->cert) && br2_name_count_str(&x->cert->subject, PW_OID_ORGANIZATION_IDENTIFIER) > 0;
 }
 
 static enum pw_lint_status orgid_ext_missing(const struct pw_lint_ctx *x, char *d, size_t l)
@@ -312,7 +312,7 @@ static enum pw_lint_status no_san_ip(const struct pw_lint_ctx *x, char *d, size_
 
 static int ev_old_applies(const struct pw_lint_ctx *x)
 {
-	return x->cert->not_before < br2_date(2018, 3, 2) && pw_lint_is_subscriber(x) && pw_lint_is_ev(x->cert);
+	return x->cert->not_before < br2_date(2018, 3, 2) && pw_lint_is_subscriber(x) && br2_is_ev(x->cert);
 }
 
 static enum pw_lint_status ev_27_months(const struct pw_lint_ctx *x, char *d, size_t l)

@@ -98,7 +98,7 @@ static int onion_invalid_fn(const uint8_t *p, size_t n, int is_cn, void *arg)
 
 static enum pw_lint_status onion_invalid(const struct pw_lint_ctx *x, char *d, size_t l)
 {
-	struct onion_check o = { pw_lint_is_ev(x->cert), d, l };
+	struct onion_check o = { br2_is_ev(x->cert), d, l };
 	return for_each_name(x->cert, 1, onion_invalid_fn, &o) ? PW_LINT_ERROR : PW_LINT_PASS;
 }
 
@@ -109,7 +109,7 @@ static int onion_not_ev_applies(const struct pw_lint_ctx *x)
 
 static enum pw_lint_status onion_not_ev(const struct pw_lint_ctx *x, char *d, size_t l)
 {
-	if (pw_lint_is_ev(x->cert))
+	if (br2_is_ev(x->cert))
 		return PW_LINT_PASS;
 	br2_details(d, l, "certificate names a .onion domain but is not EV");
 	return PW_LINT_ERROR;

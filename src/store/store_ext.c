@@ -1,0 +1,283 @@
+/* store/store_ext.c: the backend-neutral evidence functions (store.h,
+ * "Evidence"). Each checks its arguments, then runs the backend's
+ * implementation inside the caller's transaction or, when none is open, in
+ * its own. */
+#include <string.h>
+
+#include "ext.h"
+#include "internal.h"
+
+static enum pw_status check(struct pw_store *s, int write, struct pw_error *err)
+{
+	if (s == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL store");
+	if (s->ops->ext == NULL)
+		return pw_error_set(err, PW_ERR_STORE, 0, 0, "store",
+		                    "the %s backend has no evidence tables", s->ops->name);
+	if (write && (s->flags & PW_STORE_READONLY))
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "store", "store opened read-only");
+	return PW_OK;
+}
+
+/* Opens a transaction when none is open; *own says whether to close it. */
+static enum pw_status txn_start(struct pw_store *s, int *own, struct pw_error *err)
+{
+	*own = 0;
+	if (s->ops->in_txn(s))
+		return PW_OK;
+	enum pw_status st = s->ops->begin(s, err);
+	if (st == PW_OK)
+		*own = 1;
+	return st;
+}
+
+static enum pw_status txn_end(struct pw_store *s, int own, enum pw_status st, struct pw_error *err)
+{
+	if (!own)
+		return st;
+	if (st == PW_OK)
+		return s->ops->commit(s, err);
+	s->ops->rollback(s);
+	return st;
+}
+
+static int text_ok(const char *t, size_t max)
+{
+	return t == NULL || strlen(t) <= max;
+}
+
+enum pw_status pw_store_event_head(struct pw_store *s, int64_t *out_id, uint8_t out_hash[32],
+                                   struct pw_error *err)
+{
+	enum pw_status st = check(s, 0, err);
+	if (st != PW_OK)
+		return st;
+	if (out_id == NULL || out_hash == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
+	return s->ops->ext->event_head(s, out_id, out_hash, err);
+}
+
+enum pw_status pw_store_event_insert(struct pw_store *s, const struct pw_store_event *e,
+                                     struct pw_error *err)
+{
+	int64_t head;
+	uint8_t head_hash[32];
+	int own;
+	enum pw_status st = check(s, 1, err);
+	if (st != PW_OK)
+		return st;
+	if (e == NULL || e->kind == NULL || e->kind[0] == '\0')
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "event.kind", "an event needs a kind");
+	if (!text_ok(e->kind, PW_STORE_EVENT_MAX_TEXT) ||
+	    !text_ok(e->subject, PW_STORE_EVENT_MAX_TEXT) ||
+	    !text_ok(e->actor, PW_STORE_EVENT_MAX_TEXT))
+		return pw_error_set(err, PW_ERR_LIMIT, 0, 0, "event",
+		                    "kind, subject and actor are limited to %d bytes",
+		                    PW_STORE_EVENT_MAX_TEXT);
+	if (!text_ok(e->payload, PW_STORE_EVENT_MAX_PAYLOAD))
+		return pw_error_set(err, PW_ERR_LIMIT, 0, 0, "event.payload",
+		                    "payload over %zu bytes", PW_STORE_EVENT_MAX_PAYLOAD);
+	if ((st = txn_start(s, &own, err)) != PW_OK)
+		return st;
+	/* Append-only and gap-free: the new row must follow the recorded head
+	 * and name its hash, or the chain would not verify. */
+	st = s->ops->ext->event_head(s, &head, head_hash, err);
+	if (st == PW_OK && (e->id != head + 1 || e->has_prev_hash != (head > 0) ||
+	                    (head > 0 && memcmp(e->prev_hash, head_hash, 32) != 0)))
+		st = pw_error_set(err, PW_ERR_USAGE, 0, 0, "event.id",
+		                  "event %lld does not follow the head of the log (event %lld)",
+		                  (long long)e->id, (long long)head);
+	if (st == PW_OK)
+		st = s->ops->ext->event_insert(s, e, err);
+	return txn_end(s, own, st, err);
+}
+
+enum pw_status pw_store_event_list(struct pw_store *s, const char *subject, pw_store_event_fn fn,
+                                   void *ctx, struct pw_error *err)
+{
+	enum pw_status st = check(s, 0, err);
+	if (st != PW_OK)
+		return st;
+	if (fn == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL callback");
+	return s->ops->ext->event_list(s, subject, fn, ctx, err);
+}
+
+enum pw_status pw_store_revocation_get(struct pw_store *s, const uint8_t sha256[32],
+                                       struct pw_store_revocation *out, struct pw_error *err)
+{
+	enum pw_status st = check(s, 0, err);
+	if (st != PW_OK)
+		return st;
+	if (sha256 == NULL || out == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
+	return s->ops->ext->revocation_get(s, sha256, out, err);
+}
+
+enum pw_status pw_store_revocation_put(struct pw_store *s, const struct pw_store_revocation *r,
+                                       struct pw_error *err)
+{
+	int own;
+	enum pw_status st = check(s, 1, err);
+	if (st != PW_OK)
+		return st;
+	if (r == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
+	if (r->has_reason && r->reason > 10)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "reason",
+		                    "CRLReason %u is not defined (RFC 5280 §5.3.1)", r->reason);
+	if ((st = txn_start(s, &own, err)) != PW_OK)
+		return st;
+	st = s->ops->ext->revocation_put(s, r, err);
+	return txn_end(s, own, st, err);
+}
+
+enum pw_status pw_store_blocked_key_put(struct pw_store *s, const struct pw_store_blocked_key *k,
+                                        int *out_inserted, struct pw_error *err)
+{
+	int own;
+	enum pw_status st = check(s, 1, err);
+	if (out_inserted != NULL)
+		*out_inserted = 0;
+	if (st != PW_OK)
+		return st;
+	if (k == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
+	if (k->proof_len > PW_STORE_MAX_PROOF)
+		return pw_error_set(err, PW_ERR_LIMIT, 0, 0, "proof", "proof over %zu bytes",
+		                    PW_STORE_MAX_PROOF);
+	if (!text_ok(k->why, PW_STORE_EVENT_MAX_PAYLOAD) ||
+	    !text_ok(k->proof_type, PW_STORE_EVENT_MAX_TEXT))
+		return pw_error_set(err, PW_ERR_LIMIT, 0, 0, "blocked_key", "text too long");
+	if ((st = txn_start(s, &own, err)) != PW_OK)
+		return st;
+	st = s->ops->ext->blocked_key_put(s, k, out_inserted, err);
+	return txn_end(s, own, st, err);
+}
+
+enum pw_status pw_store_blocked_key_list(struct pw_store *s, const uint8_t *spki_sha256,
+                                         pw_store_blocked_key_fn fn, void *ctx,
+                                         struct pw_error *err)
+{
+	enum pw_status st = check(s, 0, err);
+	if (st != PW_OK)
+		return st;
+	if (fn == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL callback");
+	return s->ops->ext->blocked_key_list(s, spki_sha256, fn, ctx, err);
+}
+
+enum pw_status pw_store_problem_report_add(struct pw_store *s,
+                                           const struct pw_store_problem_report *r,
+                                           int64_t *out_id, struct pw_error *err)
+{
+	int own;
+	enum pw_status st = check(s, 1, err);
+	if (st != PW_OK)
+		return st;
+	if (r == NULL || out_id == NULL || r->kind == NULL || r->status == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "a report needs a kind and a status");
+	if (!text_ok(r->kind, PW_STORE_EVENT_MAX_TEXT) || !text_ok(r->status, PW_STORE_EVENT_MAX_TEXT) ||
+	    !text_ok(r->reporter, PW_STORE_EVENT_MAX_TEXT) ||
+	    !text_ok(r->subject, PW_STORE_EVENT_MAX_TEXT) ||
+	    !text_ok(r->payload, PW_STORE_EVENT_MAX_PAYLOAD))
+		return pw_error_set(err, PW_ERR_LIMIT, 0, 0, "report", "a report field is too long");
+	if ((st = txn_start(s, &own, err)) != PW_OK)
+		return st;
+	st = s->ops->ext->problem_report_add(s, r, out_id, err);
+	return txn_end(s, own, st, err);
+}
+
+enum pw_status pw_store_problem_report_set_status(struct pw_store *s, int64_t id,
+                                                  const char *status, struct pw_error *err)
+{
+	int own;
+	enum pw_status st = check(s, 1, err);
+	if (st != PW_OK)
+		return st;
+	if (status == NULL || !text_ok(status, PW_STORE_EVENT_MAX_TEXT))
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "status", "missing or too long status");
+	if ((st = txn_start(s, &own, err)) != PW_OK)
+		return st;
+	st = s->ops->ext->problem_report_set_status(s, id, status, err);
+	return txn_end(s, own, st, err);
+}
+
+enum pw_status pw_store_problem_report_get(struct pw_store *s, int64_t id,
+                                           pw_store_problem_report_fn fn, void *ctx,
+                                           struct pw_error *err)
+{
+	enum pw_status st = check(s, 0, err);
+	if (st != PW_OK)
+		return st;
+	if (fn == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL callback");
+	return s->ops->ext->problem_report_get(s, id, fn, ctx, err);
+}
+
+enum pw_status pw_store_revoke_job_find(struct pw_store *s, const uint8_t key[32],
+                                        struct pw_store_revoke_job *out, struct pw_error *err)
+{
+	enum pw_status st = check(s, 0, err);
+	if (st != PW_OK)
+		return st;
+	if (key == NULL || out == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
+	return s->ops->ext->job_find(s, key, out, err);
+}
+
+enum pw_status pw_store_revoke_job_create(struct pw_store *s, const struct pw_store_revoke_job *j,
+                                          const uint8_t *sha256s, size_t n, int64_t *out_id,
+                                          struct pw_error *err)
+{
+	int own;
+	enum pw_status st = check(s, 1, err);
+	if (st != PW_OK)
+		return st;
+	if (j == NULL || out_id == NULL || (n > 0 && sha256s == NULL))
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
+	if ((st = txn_start(s, &own, err)) != PW_OK)
+		return st;
+	st = s->ops->ext->job_create(s, j, sha256s, n, out_id, err);
+	return txn_end(s, own, st, err);
+}
+
+enum pw_status pw_store_revoke_job_pending(struct pw_store *s, int64_t job_id, int64_t after_seq,
+                                           size_t max, struct pw_store_job_item *out,
+                                           size_t *out_n, struct pw_error *err)
+{
+	enum pw_status st = check(s, 0, err);
+	if (st != PW_OK)
+		return st;
+	if (out == NULL || out_n == NULL || max == 0)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
+	return s->ops->ext->job_pending(s, job_id, after_seq, max, out, out_n, err);
+}
+
+enum pw_status pw_store_revoke_job_mark(struct pw_store *s, int64_t job_id, int64_t seq,
+                                        const char *outcome, int64_t at, struct pw_error *err)
+{
+	int own;
+	enum pw_status st = check(s, 1, err);
+	if (st != PW_OK)
+		return st;
+	if (outcome == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL outcome");
+	if ((st = txn_start(s, &own, err)) != PW_OK)
+		return st;
+	st = s->ops->ext->job_mark(s, job_id, seq, outcome, at, err);
+	return txn_end(s, own, st, err);
+}
+
+enum pw_status pw_store_revoke_job_finish(struct pw_store *s, int64_t job_id, int64_t at,
+                                          struct pw_error *err)
+{
+	int own;
+	enum pw_status st = check(s, 1, err);
+	if (st != PW_OK)
+		return st;
+	if ((st = txn_start(s, &own, err)) != PW_OK)
+		return st;
+	st = s->ops->ext->job_finish(s, job_id, at, err);
+	return txn_end(s, own, st, err);
+}
