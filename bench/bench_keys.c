@@ -1,6 +1,9 @@
 /* bench_keys: weak-key check throughput and blocklist lookup cost.
  *
- *   bench_keys [--keys N] [--rounds R] [--entries M]
+ *   bench_keys [--keys N] [--rounds R] [--entries M] [--cache FILE]
+ *
+ * Generated keys are cached in FILE (default ./bench_keys_rsa2048.cache,
+ * length-prefixed SPKI DER) because RSA key generation dominates otherwise.
  *
  * 1. Generates N RSA-2048 keys (default 100) once, keeps their SPKI DER,
  *    then runs parse + pw_keys_check over them R times (default 7) with a
@@ -56,6 +59,7 @@ static double run_checks(const struct spki *keys, size_t n, const struct pw_keys
 int main(int argc, char **argv)
 {
 	size_t n_keys = 100, rounds = 7, entries = 10000000;
+	const char *cache = "bench_keys_rsa2048.cache";
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--keys") == 0)
 			n_keys = strtoul(argv[i + 1], NULL, 10);
@@ -63,6 +67,8 @@ int main(int argc, char **argv)
 			rounds = strtoul(argv[i + 1], NULL, 10);
 		else if (strcmp(argv[i], "--entries") == 0)
 			entries = strtoul(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--cache") == 0)
+			cache = argv[i + 1];
 	}
 	if (n_keys == 0 || rounds == 0 || rounds > BENCH_MAX_ROUNDS) {
 		fprintf(stderr, "usage: bench_keys [--keys N] [--rounds 1..%d] [--entries M]\n", BENCH_MAX_ROUNDS);
@@ -109,7 +115,24 @@ int main(int argc, char **argv)
 	/* Keys. */
 	struct spki *keys = calloc(n_keys, sizeof *keys);
 	t0 = bench_now();
-	for (size_t i = 0; i < n_keys; i++) {
+	size_t cached = 0;
+	FILE *cf = fopen(cache, "rb");
+	while (cf != NULL && cached < n_keys) {
+		uint32_t l = 0;
+		if (fread(&l, sizeof l, 1, cf) != 1 || l == 0 || l > 4096)
+			break;
+		keys[cached].der = OPENSSL_malloc(l);
+		if (fread(keys[cached].der, 1, l, cf) != l) {
+			OPENSSL_free(keys[cached].der);
+			keys[cached].der = NULL;
+			break;
+		}
+		keys[cached++].len = l;
+	}
+	if (cf != NULL)
+		fclose(cf);
+	cf = cached < n_keys ? fopen(cache, "ab") : NULL;
+	for (size_t i = cached; i < n_keys; i++) {
 		EVP_PKEY *pk = EVP_RSA_gen(2048);
 		uint8_t *der = NULL;
 		int len = pk ? i2d_PUBKEY(pk, &der) : -1;
@@ -120,8 +143,15 @@ int main(int argc, char **argv)
 		keys[i].der = der;
 		keys[i].len = (size_t)len;
 		EVP_PKEY_free(pk);
+		uint32_t l = (uint32_t)len;
+		if (cf != NULL && (fwrite(&l, sizeof l, 1, cf) != 1 || fwrite(der, 1, l, cf) != l)) {
+			fclose(cf);
+			cf = NULL;
+		}
 	}
-	printf("generated %zu RSA-2048 keys in %.1f s\n", n_keys, bench_now() - t0);
+	if (cf != NULL)
+		fclose(cf);
+	printf("%zu RSA-2048 keys ready (%zu from %s) in %.1f s\n", n_keys, cached, cache, bench_now() - t0);
 	double fast[BENCH_MAX_ROUNDS], all[BENCH_MAX_ROUNDS];
 	size_t weak = 0;
 	for (size_t r = 0; r < rounds; r++) {

@@ -66,6 +66,7 @@ static enum pw_status reset(struct pw_lint_results *r, size_t need, struct pw_er
 	r->fatal = 0;
 	r->parse_failed = 0;
 	r->profile = PW_PROFILE_AUTO;
+	r->kind = PW_KIND_CERT;
 	pw_error_clear(&r->parse_err);
 	if (need > r->cap) {
 		struct pw_lint_result *v = realloc(r->v, need * sizeof *v);
@@ -245,7 +246,8 @@ enum pw_status pw_lint_parsed_crl(const struct pw_crl *l, const struct pw_lint_o
 
 /* Records a parse failure as the single fatal result `name`. */
 static enum pw_status parse_failure(struct pw_lint_results *out, const char *name,
-                                    const struct pw_error *perr, struct pw_error *err)
+                                    enum pw_cert_kind kind, const struct pw_error *perr,
+                                    struct pw_error *err)
 {
 	enum pw_status st;
 	size_t nreg = 0;
@@ -257,6 +259,7 @@ static enum pw_status parse_failure(struct pw_lint_results *out, const char *nam
 	out->parse_failed = 1;
 	out->fatal = 1;
 	out->profile = PW_PROFILE_AUTO;
+	out->kind = kind;
 	const struct pw_lint_def *d = pw_lint_find(name);
 	if (d == NULL)
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint registry",
@@ -293,7 +296,8 @@ static enum pw_status lint_cert_der(const uint8_t *der, size_t len, int tbs,
 		return st;
 	}
 	if (st != PW_OK)
-		return parse_failure(out, PW_LINT_NAME_DER_STRICT, &perr, err);
+		return parse_failure(out, PW_LINT_NAME_DER_STRICT, tbs ? PW_KIND_TBS : PW_KIND_CERT,
+		                     &perr, err);
 	return pw_lint_parsed_cert(&cache->cert, opts, out, err);
 }
 
@@ -332,6 +336,6 @@ enum pw_status pw_lint_crl(const uint8_t *der, size_t len, const struct pw_lint_
 		return st;
 	}
 	if (st != PW_OK)
-		return parse_failure(out, PW_LINT_NAME_CRL_DER_STRICT, &perr, err);
+		return parse_failure(out, PW_LINT_NAME_CRL_DER_STRICT, PW_KIND_CRL, &perr, err);
 	return pw_lint_parsed_crl(&cache->crl, opts, out, err);
 }

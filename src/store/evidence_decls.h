@@ -8,6 +8,9 @@
  * one transaction per state change. Each runs inside the caller's
  * transaction if one is open, else in its own. */
 
+/* 1 when a write transaction (pw_store_begin) is open on this handle. */
+int pw_store_in_transaction(struct pw_store *s);
+
 /* Longest kind/subject/actor text of an event, status/kind of a report. */
 #define PW_STORE_EVENT_MAX_TEXT 256
 /* Longest event or report payload (JSON text). */

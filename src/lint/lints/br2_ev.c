@@ -278,9 +278,10 @@ static int wildcard_fn(const uint8_t *p, size_t n)
 	const uint8_t *sld;
 	size_t sl, tl;
 	int suffix;
-	if (!br2_psl_parse(p, n, &sld, &sl, &tl, &suffix))
+	/* Names that do not parse against the PSL are left to other lints. */
+	if (!br2_contains_byte(p, n, '*') || br2_has_suffix(p, n, ".onion"))
 		return 0;
-	return br2_contains_byte(p, n, '*') && !br2_has_suffix(p, n, ".onion");
+	return br2_psl_parse(p, n, &sld, &sl, &tl, &suffix);
 }
 
 static enum pw_lint_status not_wildcard(const struct pw_lint_ctx *x, char *d, size_t l)
