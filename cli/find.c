@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "filter.h"
 #include "pkiward/buf.h"
 #include "pkiward/store.h"
 
@@ -21,23 +22,9 @@ static void find_usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: pkiward find [--store PATH] [filters] [--json | --csv] [--limit N] [--count]\n"
-	        "filters (all combine):\n"
-	        "  --sha256 HEX            this certificate\n"
-	        "  --issuer SHA256|DN      the issuing CA (its certificate's SHA-256, or its subject DN)\n"
-	        "  --serial HEX            serial number (with or without --issuer)\n"
-	        "  --spki HEX              SHA-256 of the SubjectPublicKeyInfo\n"
-	        "  --name NAME             exact dNSName / IP / email / CN\n"
-	        "  --domain DOMAIN         the domain and every name under it (incl. wildcards)\n"
-	        "  --issued-after DATE     notBefore >= DATE (YYYY-MM-DD or RFC 3339)\n"
-	        "  --issued-before DATE    notBefore <  DATE\n"
-	        "  --valid-at DATE         valid at that instant\n"
-	        "  --dcv-method 3.2.2.4.N  validated with this BR method\n"
-	        "  --profile P             recorded profile (dv, ov, iv, ev, ...)\n"
-	        "  --revoked | --unrevoked\n"
-	        "  --expired | --unexpired (relative to now, or --now DATE)\n"
-	        "  --precert | --cert      only precertificates / only certificates\n"
-	        "  --ca | --leaf           only CA / only non-CA certificates\n"
-	        "  --lint NAME             has a stored finding of this lint (ingest --lint)\n"
+	        "filters (all combine):\n");
+	pw_cli_filter_usage(out);
+	fprintf(out,
 	        "output: a table; --json (array); --csv (the CCADB incident report appendix columns)\n");
 }
 
@@ -144,128 +131,38 @@ static int on_row(void *vctx, const struct pw_store_row *r)
 	return 1;
 }
 
-static int parse_sha(const char *flag, const char *v, uint8_t out[32])
-{
-	if (!pw_hex_decode(v, out, 32)) {
-		fprintf(stderr, "pkiward find: %s: expected 64 hex digits, got '%s'\n", flag, v);
-		return 0;
-	}
-	return 1;
-}
-
-static int parse_date(const char *flag, const char *v, int64_t *out)
-{
-	if (!pw_cli_parse_time(v, out)) {
-		fprintf(stderr, "pkiward find: %s: expected YYYY-MM-DD or RFC 3339, got '%s'\n", flag, v);
-		return 0;
-	}
-	return 1;
-}
-
 int pw_cli_find(int argc, char **argv)
 {
-	enum {
-		O_SHA = 256, O_ISSUER, O_SERIAL, O_SPKI, O_NAME, O_DOMAIN, O_AFTER, O_BEFORE,
-		O_VALID, O_DCV, O_PROFILE, O_REVOKED, O_UNREVOKED, O_EXPIRED, O_UNEXPIRED,
-		O_PRECERT, O_CERT, O_CA, O_LEAF, O_LINT, O_JSON, O_CSV, O_LIMIT, O_COUNT, O_NOW
-	};
-	static const struct option opts[] = {
+	enum { O_JSON = 256, O_CSV, O_LIMIT, O_COUNT };
+	static const struct option own[] = {
 		{"store", required_argument, NULL, 's'},
-		{"sha256", required_argument, NULL, O_SHA},
-		{"issuer", required_argument, NULL, O_ISSUER},
-		{"serial", required_argument, NULL, O_SERIAL},
-		{"spki", required_argument, NULL, O_SPKI},
-		{"name", required_argument, NULL, O_NAME},
-		{"domain", required_argument, NULL, O_DOMAIN},
-		{"issued-after", required_argument, NULL, O_AFTER},
-		{"issued-before", required_argument, NULL, O_BEFORE},
-		{"valid-at", required_argument, NULL, O_VALID},
-		{"dcv-method", required_argument, NULL, O_DCV},
-		{"profile", required_argument, NULL, O_PROFILE},
-		{"revoked", no_argument, NULL, O_REVOKED},
-		{"unrevoked", no_argument, NULL, O_UNREVOKED},
-		{"expired", no_argument, NULL, O_EXPIRED},
-		{"unexpired", no_argument, NULL, O_UNEXPIRED},
-		{"precert", no_argument, NULL, O_PRECERT},
-		{"cert", no_argument, NULL, O_CERT},
-		{"ca", no_argument, NULL, O_CA},
-		{"leaf", no_argument, NULL, O_LEAF},
-		{"lint", required_argument, NULL, O_LINT},
 		{"json", no_argument, NULL, O_JSON},
 		{"csv", no_argument, NULL, O_CSV},
 		{"limit", required_argument, NULL, O_LIMIT},
 		{"count", no_argument, NULL, O_COUNT},
-		{"now", required_argument, NULL, O_NOW},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct pw_store_filter f;
-	memset(&f, 0, sizeof f);
-	f.now = (int64_t)time(NULL);
-	const char *store_flag = NULL, *issuer = NULL;
+	struct option opts[PW_CLI_MAX_OPTIONS];
+	struct pw_cli_filter cf;
+	pw_cli_filter_init(&cf);
+	if (!pw_cli_filter_merge_options(own, opts, PW_CLI_MAX_OPTIONS)) {
+		fprintf(stderr, "pkiward find: internal error: too many options\n");
+		return PW_EXIT_USAGE;
+	}
+	struct pw_store_filter *fp = &cf.f;
+	const char *store_flag = NULL;
 	struct find_ctx ctx = {FMT_TABLE, 0, 1};
 	int count_only = 0, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
+		int fr = pw_cli_filter_option(&cf, "find", c, optarg);
+		if (fr < 0)
+			return PW_EXIT_USAGE;
+		if (fr > 0)
+			continue;
 		switch (c) {
 		case 's': store_flag = optarg; break;
-		case O_SHA:
-			if (!parse_sha("--sha256", optarg, f.sha256))
-				return PW_EXIT_USAGE;
-			f.has_sha256 = 1;
-			break;
-		case O_ISSUER: issuer = optarg; break;
-		case O_SERIAL:
-			if (!pw_hex_decode_var(optarg, f.serial, sizeof f.serial, &f.serial_len)) {
-				fprintf(stderr, "pkiward find: --serial: expected hex, got '%s'\n", optarg);
-				return PW_EXIT_USAGE;
-			}
-			f.has_serial = 1;
-			break;
-		case O_SPKI:
-			if (!parse_sha("--spki", optarg, f.spki_sha256))
-				return PW_EXIT_USAGE;
-			f.has_spki = 1;
-			break;
-		case O_NAME: f.name = optarg; break;
-		case O_DOMAIN: f.domain = optarg; break;
-		case O_AFTER:
-			if (!parse_date("--issued-after", optarg, &f.issued_after))
-				return PW_EXIT_USAGE;
-			f.has_issued_after = 1;
-			break;
-		case O_BEFORE:
-			if (!parse_date("--issued-before", optarg, &f.issued_before))
-				return PW_EXIT_USAGE;
-			f.has_issued_before = 1;
-			break;
-		case O_VALID:
-			if (!parse_date("--valid-at", optarg, &f.valid_at))
-				return PW_EXIT_USAGE;
-			f.has_valid_at = 1;
-			break;
-		case O_NOW:
-			if (!parse_date("--now", optarg, &f.now))
-				return PW_EXIT_USAGE;
-			break;
-		case O_DCV:
-			if (!pw_store_method_ok(optarg, strlen(optarg))) {
-				fprintf(stderr, "pkiward find: --dcv-method: expected a BR method id "
-				                "like 3.2.2.4.19, got '%s'\n", optarg);
-				return PW_EXIT_USAGE;
-			}
-			f.dcv_method = optarg;
-			break;
-		case O_PROFILE: f.profile = optarg; break;
-		case O_REVOKED: f.revoked = PW_STORE_YES; break;
-		case O_UNREVOKED: f.revoked = PW_STORE_NO; break;
-		case O_EXPIRED: f.expired = PW_STORE_YES; break;
-		case O_UNEXPIRED: f.expired = PW_STORE_NO; break;
-		case O_PRECERT: f.kind = PW_STORE_KIND_PRECERT; break;
-		case O_CERT: f.kind = PW_STORE_KIND_CERT; break;
-		case O_CA: f.ca = PW_STORE_YES; break;
-		case O_LEAF: f.ca = PW_STORE_NO; break;
-		case O_LINT: f.lint = optarg; break;
 		case O_JSON: ctx.fmt = FMT_JSON; break;
 		case O_CSV: ctx.fmt = FMT_CSV; break;
 		case O_COUNT: count_only = 1; break;
@@ -276,7 +173,7 @@ int pw_cli_find(int argc, char **argv)
 				fprintf(stderr, "pkiward find: --limit: expected a number, got '%s'\n", optarg);
 				return PW_EXIT_USAGE;
 			}
-			f.limit = v;
+			fp->limit = v;
 			break;
 		}
 		case 'h': find_usage(stdout); return PW_EXIT_OK;
@@ -287,13 +184,7 @@ int pw_cli_find(int argc, char **argv)
 		fprintf(stderr, "pkiward find: unexpected argument '%s'\n", argv[optind]);
 		return PW_EXIT_USAGE;
 	}
-	if (issuer != NULL) {
-		/* 64 hex digits name the CA certificate; anything else is a DN. */
-		if (strlen(issuer) == 64 && pw_hex_decode(issuer, f.issuer_sha256, 32))
-			f.has_issuer_sha256 = 1;
-		else
-			f.issuer_dn = issuer;
-	}
+	pw_cli_filter_finish(&cf);
 
 	const char *path = pw_cli_store_path(store_flag);
 	struct pw_error err;
@@ -306,7 +197,7 @@ int pw_cli_find(int argc, char **argv)
 	enum pw_status st;
 	if (count_only) {
 		uint64_t n = 0;
-		st = pw_store_count(s, &f, &n, &err);
+		st = pw_store_count(s, fp, &n, &err);
 		if (st == PW_OK)
 			printf("%llu\n", (unsigned long long)n);
 	} else {
@@ -315,7 +206,7 @@ int pw_cli_find(int argc, char **argv)
 			       "Not After,Serial Number,dNSNames,Revoked,Revocation Date,"
 			       "Revocation Reason\n");
 		unsigned want = PW_STORE_WANT_NAMES;
-		st = pw_store_find(s, &f, want, on_row, &ctx, &err);
+		st = pw_store_find(s, fp, want, on_row, &ctx, &err);
 		if (ctx.fmt == FMT_JSON)
 			printf("%s\n", ctx.first ? "[]" : "\n]");
 		else if (ctx.fmt == FMT_TABLE && st == PW_OK)

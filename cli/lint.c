@@ -587,10 +587,13 @@ int pw_cli_lint(int argc, char **argv)
 	if (run.fmt == FMT_JSON)
 		json_flush_held(&run, run.json_lines);
 	if (run.fmt == FMT_HUMAN)
-		printf("%zu object%s in %zu input%s: %zu fatal, %zu error, %zu warn, %zu info%s\n",
+		printf("%zu object%s in %zu input%s: %zu fatal, %zu error, %zu warn, %zu info"
+		       "%s%.0zu%s%s\n",
 		       run.objects, run.objects == 1 ? "" : "s", run.files, run.files == 1 ? "" : "s",
 		       run.fatals, run.errors, run.warnings, run.notices,
-		       run.input_errors ? " (some inputs could not be read)" : "");
+		       run.skipped ? "; " : "", run.skipped, run.skipped ? " skipped (not a certificate, "
+		                                                           "TBS or CRL)" : "",
+		       run.input_errors ? "; some inputs could not be read" : "");
 	rc = run.exit_input ? PW_EXIT_USAGE : run.exit_findings ? PW_EXIT_FINDINGS : PW_EXIT_OK;
 out:
 	pw_cert_cleanup(&issuer);

@@ -17,6 +17,7 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -350,6 +351,52 @@ static void test_profile_detection(void **state)
 	assert_false(pw_lint_profile_parse("gold", &p));
 }
 
+static void test_self_signed_pss(void **state)
+{
+	(void)state;
+	/* A root signed with RSASSA-PSS: self-signed must still be recognised
+	 * (zcrypto verifies PSS), so the root profile applies. */
+	EVP_PKEY *rsa = EVP_RSA_gen(2048);
+	assert_non_null(rsa);
+	X509 *x = X509_new();
+	X509_NAME *n = parse_name("C=US,O=PSS CA,CN=PSS Root");
+	assert_int_equal(X509_set_version(x, 2), 1);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 0x5a139901);
+	X509_set_subject_name(x, n);
+	X509_set_issuer_name(x, n);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 3650);
+	X509_set_pubkey(x, rsa);
+	add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE");
+	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx = NULL;
+	assert_int_equal(EVP_DigestSignInit(mctx, &pctx, EVP_sha256(), NULL, rsa), 1);
+	assert_true(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0);
+	assert_true(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32) > 0);
+	assert_true(X509_sign_ctx(x, mctx) > 0);
+	uint8_t *der = NULL;
+	int len = i2d_X509(x, &der);
+	assert_true(len > 0);
+	struct pw_cert c;
+	struct pw_error err;
+	pw_cert_init(&c);
+	assert_int_equal(pw_cert_parse(&c, der, (size_t)len, &err), PW_OK);
+	assert_int_equal(c.sig_alg_outer.id, PW_OID_RSASSA_PSS);
+	assert_true(pw_lint_compute_self_signed(&c));
+	assert_int_equal(pw_lint_detect_profile(&c), PW_PROFILE_ROOT);
+	/* A flipped signature bit: no longer self-signed, hence a sub-CA. */
+	der[len - 1] ^= 0x01;
+	assert_int_equal(pw_cert_parse(&c, der, (size_t)len, &err), PW_OK);
+	assert_false(pw_lint_compute_self_signed(&c));
+	assert_int_equal(pw_lint_detect_profile(&c), PW_PROFILE_SUBORDINATE_CA);
+	pw_cert_cleanup(&c);
+	OPENSSL_free(der);
+	EVP_MD_CTX_free(mctx);
+	X509_NAME_free(n);
+	X509_free(x);
+	EVP_PKEY_free(rsa);
+}
+
 static void test_source_gate_and_profiles(void **state)
 {
 	(void)state;
@@ -644,7 +691,8 @@ static void test_parse_failure(void **state)
 	/* Unknown names in `only` are a usage error, not a silent no-op. */
 	const char *only[2] = {"e_no_such_lint", NULL};
 	o.only = only;
-	assert_int_equal(pw_lint_cert(junk, sizeof junk, &o, &r, &err), PW_OK); /* parse first */
+	assert_int_equal(pw_lint_cert(junk, sizeof junk, &o, &r, &err), PW_ERR_NOTFOUND);
+	assert_non_null(strstr(err.msg, "e_no_such_lint"));
 	struct spec s = dv_spec();
 	size_t len;
 	uint8_t *der = build(&s, &len, NULL, NULL);
@@ -767,6 +815,7 @@ int main(void)
 		cmocka_unit_test(test_dns_helpers),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_profile_detection),
+		cmocka_unit_test(test_self_signed_pss),
 		cmocka_unit_test(test_source_gate_and_profiles),
 		cmocka_unit_test(test_not_effective),
 		cmocka_unit_test(test_tbs_iv_incident),

@@ -220,7 +220,7 @@ struct pw_keys_result {
 /* Check selection flags. */
 #define PW_KEYS_CHECK_PRIMALITY 0x1u  /* test whether the RSA modulus is prime: one
                                          Miller-Rabin round, a full-size modular
-                                         exponentiation (~1 ms at 2048 bits) */
+                                         exponentiation (~7 ms at 2048 bits on a slow core) */
 #define PW_KEYS_CHECK_WIENER 0x2u     /* continued-fraction (Wiener) test of e/n; runs only
                                          when e is larger than n^(1/2), else it cannot apply */
 #define PW_KEYS_CHECK_LARGER_FACTORS 0x4u /* prime factors 757..2^16 (badkeys' range) by one

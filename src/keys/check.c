@@ -131,6 +131,11 @@ const char *pw_keys_severity_name(enum pw_keys_severity s)
 
 /* ---- bignum helpers ---- */
 
+/* Integer square roots below this many bits start Newton from sqrtl();
+ * larger ones from the root of their top half (recursively), so the
+ * full-size divisions number about three instead of seven. */
+#define ISQRT_DIRECT_BITS 124
+
 int pw_keys_bn_isqrt(BIGNUM *out, const BIGNUM *a, BN_CTX *ctx)
 {
 	int ok = 0;
@@ -143,19 +148,24 @@ int pw_keys_bn_isqrt(BIGNUM *out, const BIGNUM *a, BN_CTX *ctx)
 		ok = 1;
 		goto out;
 	}
-	/* Start just above sqrt(a) from the top bits (sqrtl is exact to ~31
-	 * bits here), so Newton descends monotonically in ~5 steps. */
 	int bits = BN_num_bits(a);
-	int s = bits > 62 ? bits - 62 : 0;
-	s += s & 1;
-	if (!BN_rshift(t, a, s))
-		goto out;
-	uint64_t top = (uint64_t)BN_get_word(t);
-	uint64_t est = (uint64_t)sqrtl((long double)top) + 2;
-	if (!BN_set_word(x, est) || !BN_lshift(x, x, s / 2))
-		goto out;
+	if (bits <= ISQRT_DIRECT_BITS) {
+		/* Start just above sqrt(a) from its top 62 bits. */
+		int s = bits > 62 ? bits - 62 : 0;
+		s += s & 1;
+		if (!BN_rshift(t, a, s))
+			goto out;
+		uint64_t est = (uint64_t)sqrtl((long double)BN_get_word(t)) + 2;
+		if (!BN_set_word(x, est) || !BN_lshift(x, x, s / 2))
+			goto out;
+	} else {
+		/* x0 = (isqrt(a >> 2k) + 1) << k >= sqrt(a), off by about 2^k. */
+		int k = bits / 4;
+		if (!BN_rshift(t, a, 2 * k) || !pw_keys_bn_isqrt(x, t, ctx) || !BN_add_word(x, 1) || !BN_lshift(x, x, k))
+			goto out;
+	}
 	for (;;) {
-		/* y = (x + a/x) / 2 */
+		/* y = (x + a/x) / 2, decreasing until it stops. */
 		if (!BN_div(y, NULL, a, x, ctx) || !BN_add(y, y, x) || !BN_rshift1(y, y))
 			goto out;
 		if (BN_cmp(y, x) >= 0)
@@ -217,7 +227,44 @@ struct rsa_ctx {
 	struct pw_keys_result *r;
 	BN_CTX *bn;
 	uint16_t res[160]; /* n mod primes[i] */
+	uint64_t limbs[PW_KEYS_MAX_RSA_BITS / 64 + 1]; /* n, least significant first */
+	size_t n_limbs;
 };
+
+/* n mod m for a 64-bit m over the limbs. OpenSSL's BN_mod_word duplicates
+ * and frees (with cleansing) a BIGNUM for every m above 2^32, which made it
+ * the single largest cost of a check; one hardware division per limb here. */
+static uint64_t limbs_mod(const uint64_t *l, size_t n, uint64_t m)
+{
+	uint64_t r = 0;
+	for (size_t i = n; i-- > 0;) {
+#if defined(__x86_64__)
+		uint64_t q;
+		__asm__("divq %4" : "=a"(q), "=d"(r) : "a"(l[i]), "d"(r), "r"(m) : "cc");
+		(void)q;
+#else
+		r = (uint64_t)((((unsigned __int128)r << 64) | l[i]) % m);
+#endif
+	}
+	return r;
+}
+
+static void to_limbs(struct rsa_ctx *c)
+{
+	uint8_t be[PW_KEYS_MAX_RSA_BITS / 8 + 8];
+	int len = BN_num_bytes(c->k->n);
+	size_t nl = ((size_t)len + 7) / 8;
+	if (BN_bn2binpad(c->k->n, be, (int)(nl * 8)) < 0)
+		nl = 0;
+	for (size_t i = 0; i < nl; i++) {
+		uint64_t v = 0;
+		const uint8_t *p = be + (nl - 1 - i) * 8;
+		for (int j = 0; j < 8; j++)
+			v = v << 8 | p[j];
+		c->limbs[i] = v;
+	}
+	c->n_limbs = nl;
+}
 
 /* 1 if a != w (a small prime equal to the modulus is not a "factor"). */
 static int bn_ne_word(const BIGNUM *a, unsigned w)
@@ -232,9 +279,7 @@ static int small_factors_and_roca(struct rsa_ctx *c, int *out_composite)
 	size_t ll = 0;
 	unsigned found = 0;
 	for (unsigned p = 0; p < T.n_products; p++) {
-		BN_ULONG m = BN_mod_word(n, (BN_ULONG)T.products[p]);
-		if (m == (BN_ULONG)-1)
-			return 0;
+		uint64_t m = limbs_mod(c->limbs, c->n_limbs, T.products[p]);
 		for (unsigned i = T.prod_first[p]; i < T.prod_first[p + 1]; i++) {
 			c->res[i] = (uint16_t)((uint64_t)m % T.primes[i]);
 			if (c->res[i] == 0 && bn_ne_word(n, T.primes[i])) {
@@ -434,8 +479,17 @@ static int larger_factors(struct rsa_ctx *c)
 		return 0;
 	BN_CTX_start(c->bn);
 	BIGNUM *r = BN_CTX_get(c->bn), *g = BN_CTX_get(c->bn);
-	if (g == NULL || !BN_mod(r, ext_product, c->k->n, c->bn) || !BN_gcd(g, r, c->k->n, c->bn))
+	/* Euclid with BN_mod: n is public, so OpenSSL's constant-time BN_gcd
+	 * (about 10 ms at 2048 bits) buys nothing here. */
+	if (g == NULL || !BN_mod(r, ext_product, c->k->n, c->bn) || !BN_copy(g, c->k->n))
 		goto out;
+	while (!BN_is_zero(r)) {
+		if (!BN_mod(g, g, r, c->bn))
+			goto out;
+		BIGNUM *t = g;
+		g = r;
+		r = t;
+	}
 	if (!BN_is_one(g)) {
 		char list[PW_KEYS_DETAIL_MAX] = "";
 		size_t ll = 0;
@@ -486,6 +540,7 @@ static int check_rsa(const struct pw_keys_key *k, unsigned flags, struct pw_keys
 {
 	struct rsa_ctx c = {.k = k, .r = r, .bn = bn};
 	int composite = 0;
+	to_limbs(&c);
 	if (k->n_negative) {
 		add(r, "e_rsa_modulus_negative", PW_KEYS_SEV_ERROR, "RFC 8017 §3.1", "modulus is negative");
 		return 1;

@@ -25,6 +25,7 @@ struct pw_keys_key {
 	uint8_t *spki;
 	size_t spki_len;
 	uint8_t spki_sha256[32];
+	int spki_canonical;     /* spki was re-encoded (else it is the input's bytes) */
 	uint8_t badkeys_sha256[32];
 	int has_badkeys;
 	/* RSA: INTEGER contents as encoded (owned copies, minimal two's complement). */

@@ -129,6 +129,7 @@ static int build_spki(struct pw_keys_key *k, const uint8_t *alg, size_t alg_len,
 	free(k->spki);
 	k->spki = w.p;
 	k->spki_len = w.len;
+	k->spki_canonical = 1;
 	pw_keys_sha256(w.p, w.len, k->spki_sha256);
 	return 1;
 }
@@ -277,7 +278,7 @@ out:
 	return ok;
 }
 
-int pw_keys_key_from_spki(struct pw_keys_key *k, const uint8_t *der, size_t len, struct pw_error *err)
+static int from_spki_inner(struct pw_keys_key *k, const uint8_t *der, size_t len, struct pw_error *err)
 {
 	struct pw_der d, spki, alg, oid, key;
 	unsigned unused = 0;
@@ -297,7 +298,6 @@ int pw_keys_key_from_spki(struct pw_keys_key *k, const uint8_t *der, size_t len,
 		return pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory"), 0;
 	memcpy(k->spki, der, len);
 	k->spki_len = len;
-	pw_keys_sha256(der, len, k->spki_sha256);
 	if (unused != 0) {
 		pw_error_set(err, PW_ERR_PARSE, 1, pw_der_offset(&key), "subjectPublicKey",
 		             "BIT STRING has %u unused bits; a key is whole octets", unused);
@@ -389,6 +389,15 @@ int pw_keys_key_from_spki(struct pw_keys_key *k, const uint8_t *der, size_t len,
 	}
 	k->type = PW_KEYS_TYPE_UNKNOWN;
 	return 1;
+}
+
+int pw_keys_key_from_spki(struct pw_keys_key *k, const uint8_t *der, size_t len, struct pw_error *err)
+{
+	int ok = from_spki_inner(k, der, len, err);
+	/* Hash the raw SPKI only when no canonical form replaced it. */
+	if (ok && k->spki != NULL && !k->spki_canonical)
+		pw_keys_sha256(k->spki, k->spki_len, k->spki_sha256);
+	return ok;
 }
 
 /* ---- private keys ---- */

@@ -114,6 +114,18 @@ static enum pw_status select_lints(const struct pw_lint_opts *opts, size_t n, ui
 	return PW_OK;
 }
 
+/* Rejects unknown names in opts->only before any parsing, so a typo is an
+ * error even when the input would not parse. */
+static enum pw_status check_only(const struct pw_lint_opts *opts, struct pw_error *err)
+{
+	if (opts == NULL || opts->only == NULL)
+		return PW_OK;
+	for (size_t i = 0; opts->only[i] != NULL; i++)
+		if (pw_lint_find(opts->only[i]) == NULL)
+			return pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "lint", "unknown lint '%s'",
+			                    opts->only[i]);
+	return PW_OK;
+}
 
 static int is_tls_profile(enum pw_lint_profile p)
 {
@@ -281,6 +293,8 @@ static enum pw_status lint_cert_der(const uint8_t *der, size_t len, int tbs,
 
 	if (out == NULL || (der == NULL && len != 0))
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "invalid arguments");
+	if ((st = check_only(opts, err)) != PW_OK)
+		return st;
 	if ((cache = get_cache(out)) == NULL)
 		return pw_error_set(err, PW_ERR_NOMEM, 0, 0, "lint", "out of memory");
 	if (!cache->have_cert) {
@@ -322,6 +336,8 @@ enum pw_status pw_lint_crl(const uint8_t *der, size_t len, const struct pw_lint_
 
 	if (out == NULL || (der == NULL && len != 0))
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "invalid arguments");
+	if ((st = check_only(opts, err)) != PW_OK)
+		return st;
 	if ((cache = get_cache(out)) == NULL)
 		return pw_error_set(err, PW_ERR_NOMEM, 0, 0, "lint", "out of memory");
 	if (!cache->have_crl) {

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -207,9 +208,29 @@ static int collect(struct ictx *ic, struct input_list *l, const char *path, int 
 	return ok;
 }
 
-/* Reads a whole input (at most PW_STORE_INGEST_MAX_FILE bytes). */
-static enum pw_status read_input(const char *path, uint8_t **out, size_t *out_len,
-                                 struct pw_error *err)
+/* An input's bytes: a read-only mapping for regular files (a 1 GB corpus
+ * costs page cache, not a heap copy), a heap buffer for pipes and stdin. */
+struct input_bytes {
+	uint8_t *p;
+	size_t len;
+	int mapped;
+};
+
+static void input_bytes_free(struct input_bytes *b)
+{
+	if (b->p != NULL) {
+		if (b->mapped)
+			munmap(b->p, b->len);
+		else
+			free(b->p);
+	}
+	memset(b, 0, sizeof *b);
+}
+
+/* Reads a whole input: regular files of at most PW_STORE_INGEST_MAX_MAPPED
+ * bytes are mapped; other inputs (stdin, pipes) are read into memory up to
+ * PW_STORE_INGEST_MAX_FILE bytes. */
+static enum pw_status read_input(const char *path, struct input_bytes *out, struct pw_error *err)
 {
 	int fd = -1;
 	uint8_t *buf = NULL;
@@ -217,18 +238,38 @@ static enum pw_status read_input(const char *path, uint8_t **out, size_t *out_le
 	enum pw_status st = PW_OK;
 	struct stat sb;
 
-	*out = NULL;
-	*out_len = 0;
+	memset(out, 0, sizeof *out);
 	if (strcmp(path, "-") == 0) {
 		fd = STDIN_FILENO;
 	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		return pw_error_set(err, PW_ERR_IO, 0, 0, NULL, "cannot open: %s", strerror(errno));
 	}
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		if ((uint64_t)sb.st_size > PW_STORE_INGEST_MAX_MAPPED) {
+			st = pw_error_set(err, PW_ERR_LIMIT, 0, 0, NULL,
+			                  "file of %llu bytes exceeds the %llu-byte input limit"
+			                  " (PW_STORE_INGEST_MAX_MAPPED); split it",
+			                  (unsigned long long)sb.st_size,
+			                  (unsigned long long)PW_STORE_INGEST_MAX_MAPPED);
+			goto out;
+		}
+		if (sb.st_size == 0) {
+			st = pw_error_set(err, PW_ERR_PARSE, 0, 0, NULL, "empty file");
+			goto out;
+		}
+		void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m != MAP_FAILED) {
+			madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL);
+			out->p = m;
+			out->len = (size_t)sb.st_size;
+			out->mapped = 1;
+			goto out;
+		}
+		/* Not mappable (some special file systems): read it instead. */
 		if ((uint64_t)sb.st_size > PW_STORE_INGEST_MAX_FILE) {
 			st = pw_error_set(err, PW_ERR_LIMIT, 0, 0, NULL,
-			                  "file of %llu bytes exceeds the %zu-byte input limit"
-			                  " (PW_STORE_INGEST_MAX_FILE); split it",
+			                  "file of %llu bytes cannot be mapped and exceeds the %zu-byte"
+			                  " read limit (PW_STORE_INGEST_MAX_FILE)",
 			                  (unsigned long long)sb.st_size, (size_t)PW_STORE_INGEST_MAX_FILE);
 			goto out;
 		}
@@ -272,8 +313,8 @@ static enum pw_status read_input(const char *path, uint8_t **out, size_t *out_le
 		st = pw_error_set(err, PW_ERR_PARSE, 0, 0, NULL, "empty file");
 		goto out;
 	}
-	*out = buf;
-	*out_len = len;
+	out->p = buf;
+	out->len = len;
 	buf = NULL;
 out:
 	if (fd >= 0 && fd != STDIN_FILENO)
@@ -574,8 +615,8 @@ static int ensure_path(struct worker *w, const char *path, struct batch **path_b
 
 static int do_file(struct worker *w, struct pw_cert *c, const struct input *in)
 {
-	uint8_t *buf = NULL;
-	size_t len = 0, path_off = 0;
+	struct input_bytes ib = {NULL, 0, 0};
+	size_t path_off = 0;
 	struct batch *path_batch = NULL;
 	struct pw_objects objs = {NULL, 0};
 	struct pw_error e;
@@ -584,13 +625,13 @@ static int do_file(struct worker *w, struct pw_cert *c, const struct input *in)
 
 	w->files++;
 	pw_error_clear(&e);
-	if (read_input(in->path, &buf, &len, &e) != PW_OK) {
+	if (read_input(in->path, &ib, &e) != PW_OK) {
 		ok = e.status != PW_ERR_NOMEM && ensure_path(w, in->path, &path_batch, &path_off) &&
 		     add_report(w, path_off, PW_STORE_REJECTED, 0, 0, 0, 0, &e, NULL);
 		goto out;
 	}
 	pw_error_clear(&e);
-	st = pw_objects_read(buf, len, &objs, &e);
+	st = pw_objects_read(ib.p, ib.len, &objs, &e);
 	for (size_t i = 0; ok && i < objs.n; i++) {
 		ok = ensure_path(w, in->path, &path_batch, &path_off) &&
 		     do_object(w, c, &objs.v[i], path_off);
@@ -614,8 +655,8 @@ static int do_file(struct worker *w, struct pw_cert *c, const struct input *in)
 	}
 out:
 	pw_objects_free(&objs);
-	free(buf);
-	w->bytes_done += in->size ? in->size : len;
+	w->bytes_done += in->size ? in->size : ib.len;
+	input_bytes_free(&ib);
 	if (ok)
 		ok = maybe_emit(w);
 	return ok;
@@ -732,14 +773,14 @@ static enum pw_status ingest_metadata(struct ictx *ic, const char *path, struct 
 	struct pw_store *s = ic->s;
 	struct pw_store_metadata m;
 	struct pw_error e;
-	uint8_t *buf = NULL;
-	size_t len = 0, lineno = 0, in_txn = 0;
+	struct input_bytes ib = {NULL, 0, 0};
+	size_t lineno = 0, in_txn = 0;
 	enum pw_status st = PW_OK;
 
 	pw_store_metadata_init(&m);
 	ic->sum->files++;
 	pw_error_clear(&e);
-	if (read_input(path, &buf, &len, &e) != PW_OK) {
+	if (read_input(path, &ib, &e) != PW_OK) {
 		if (e.status == PW_ERR_NOMEM) {
 			*err = e;
 			return PW_ERR_NOMEM;
@@ -747,6 +788,8 @@ static enum pw_status ingest_metadata(struct ictx *ic, const char *path, struct 
 		report(ic, PW_STORE_REJECTED, path, 0, 0, 0, &e, NULL);
 		return PW_OK;
 	}
+	const uint8_t *buf = ib.p;
+	size_t len = ib.len;
 	ic->sum->bytes += len;
 	size_t pos = 0;
 	while (pos < len) {
@@ -795,7 +838,7 @@ static enum pw_status ingest_metadata(struct ictx *ic, const char *path, struct 
 		st = s->ops->commit(s, err);
 out:
 	pw_store_metadata_cleanup(&m);
-	free(buf);
+	input_bytes_free(&ib);
 	return st;
 }
 

@@ -101,6 +101,8 @@ enum pw_store_col {
 	PW_COL_DER /* present only with PW_STORE_WANT_DER */
 };
 
+struct pw_store_ext_ops;
+
 /* A backend. Every function fills *err on failure. The row callback of
  * `query` receives rows without dns_names (store.c adds them). */
 struct pw_store_ops {
@@ -127,12 +129,16 @@ struct pw_store_ops {
 	enum pw_status (*validations)(struct pw_store *s, const uint8_t sha256[32],
 	                              pw_store_validation_fn fn, void *ctx, struct pw_error *err);
 	enum pw_status (*stats)(struct pw_store *s, struct pw_store_stats *out, struct pw_error *err);
+	/* Evidence tables (events, revocations, blocked keys, reports, jobs):
+	 * ext.h. NULL when the backend has none. */
+	const struct pw_store_ext_ops *ext;
 };
 
 /* Every backend handle starts with this. */
 struct pw_store {
 	const struct pw_store_ops *ops;
 	int flags;
+	void *ext; /* the backend's state for the evidence functions (ext.h); NULL until used */
 };
 
 /* Backend constructors. */

@@ -17,6 +17,7 @@
 
 #include "internal.h"
 #include "pkiward/buf.h"
+#include "sqlite_ext.h"
 
 /* Page cache per handle (KiB, negative = size in KiB for SQLite). Large
  * enough to keep the hash indexes of ~1M certificates hot during ingest. */
@@ -126,7 +127,8 @@ static const char migration_1[] =
 	"CREATE INDEX lint_finding_lint ON lint_finding (lint, cert_id);";
 
 /* Migration N is migrations[N - 1]; append only. */
-static const char *const migrations[] = {migration_1};
+/* Migration 2 (the evidence tables) lives in sqlite_events.c. */
+static const char *const migrations[] = {migration_1, pw_sqlite_migration_2};
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 _Static_assert(N_MIGRATIONS == PW_STORE_SCHEMA_VERSION,
@@ -423,6 +425,7 @@ fail:
 static void sq_close(struct pw_store *s)
 {
 	struct sq_store *q = SQ(s);
+	pw_sqlite_ext_ops.close(s); /* its statements go before the connection */
 	for (int i = 0; i < S_COUNT_; i++)
 		sqlite3_finalize(q->st[i]);
 	for (size_t i = 0; i < PW_SQLITE_QUERY_CACHE; i++)
@@ -1054,7 +1057,7 @@ static enum pw_status sq_stats(struct pw_store *s, struct pw_store_stats *out,
                                struct pw_error *err)
 {
 	struct sq_store *q = SQ(s);
-	int64_t v, pages, psize;
+	int64_t v = 0, pages = 0, psize = 0;
 	enum pw_status st;
 	struct stat sb;
 	char wal[4096];
@@ -1084,6 +1087,16 @@ static enum pw_status sq_stats(struct pw_store *s, struct pw_store_stats *out,
 	return PW_OK;
 }
 
+sqlite3 *pw_store_sqlite_get0_db(struct pw_store *s)
+{
+	return SQ(s)->db;
+}
+
+const char *pw_store_sqlite_get0_path(struct pw_store *s)
+{
+	return SQ(s)->path;
+}
+
 static const struct pw_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -1098,4 +1111,5 @@ static const struct pw_store_ops sqlite_ops = {
 	.query = sq_query,
 	.validations = sq_validations,
 	.stats = sq_stats,
+	.ext = &pw_sqlite_ext_ops,
 };
