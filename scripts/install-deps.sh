@@ -11,7 +11,7 @@ PACKAGES=(
   libcmocka-dev                # unit tests
   libicu-dev                   # Unicode normalisation checks in lints
   clang-14 libclang-rt-14-dev  # libFuzzer targets
-  python3                      # test-data scripts
+  python3 xxd                  # test-data scripts
 )
 
 missing=()

@@ -401,6 +401,41 @@ static void test_ec_invalid_point(void **state)
 	pw_keys_key_free(k);
 }
 
+/* ROCA uses the primes of M for the key's size: a 2048-bit modulus that
+ * agrees with ROCA modulo 3..167 only (n + 2·3·5·…·167) is not flagged,
+ * while the real sample is. */
+static void test_roca_size_dependent(void **state)
+{
+	(void)state;
+	struct pw_keys_key *k = load_key(BADKEYS "rsa-roca.key");
+	BIGNUM *n = BN_dup(k->n), *prod = BN_new();
+	BN_set_word(prod, 2);
+	for (unsigned r = 3; r <= 167; r += 2) {
+		int prime = 1;
+		for (unsigned d = 3; d * d <= r; d += 2)
+			if (r % d == 0)
+				prime = 0;
+		if (prime)
+			BN_mul_word(prod, r);
+	}
+	BN_add(n, n, prod);
+	char *hex = BN_bn2hex(n);
+	struct pw_keys_key *m = NULL;
+	struct pw_error err;
+	assert_int_equal(pw_keys_key_parse((const uint8_t *)hex, strlen(hex), &m, &err), PW_OK);
+	assert_int_equal(pw_keys_key_bits(m), 2048);
+	struct pw_keys_result res;
+	check_key(m, NULL, PW_KEYS_CHECK_FAST, &res);
+	assert_null(pw_keys_result_get0(&res, "e_key_roca"));
+	check_key(k, NULL, PW_KEYS_CHECK_FAST, &res);
+	assert_non_null(pw_keys_result_get0(&res, "e_key_roca"));
+	OPENSSL_free(hex);
+	BN_free(n);
+	BN_free(prod);
+	pw_keys_key_free(m);
+	pw_keys_key_free(k);
+}
+
 /* ---- blocklist ---- */
 
 static int count_cb(const uint8_t hash[32], void *arg)
@@ -1025,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(test_jwk),
 		cmocka_unit_test(test_defects),
 		cmocka_unit_test(test_ec_invalid_point),
+		cmocka_unit_test(test_roca_size_dependent),
 		cmocka_unit_test(test_blocklist),
 		cmocka_unit_test(test_proof_private_keys),
 		cmocka_unit_test(test_proof_csr),

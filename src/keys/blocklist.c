@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
@@ -26,11 +27,30 @@ struct pw_keys_blocklist {
 	char name[PW_KEYS_BL_NAME_MAX];
 	enum pw_keys_list_kind kind;
 	hash_t *main;
-	size_t n_main;
+	size_t n_main, cap_main;
 	uint32_t *index; /* BL_BUCKETS + 1 entries, NULL while main is empty */
 	hash_t *delta;
 	size_t n_delta, cap_delta;
 };
+
+/* Arrays from this size up are 2 MiB-aligned and marked for transparent
+ * huge pages: a lookup touches the index and one bucket at random, and
+ * with 4 KiB pages each touch is also a TLB miss. */
+#define BL_HUGE_MIN (4u << 20)
+#define BL_HUGE_ALIGN (2u << 20)
+
+static void *big_alloc(size_t bytes)
+{
+	if (bytes < BL_HUGE_MIN)
+		return malloc(bytes ? bytes : 1);
+	void *p = NULL;
+	if (posix_memalign(&p, BL_HUGE_ALIGN, bytes) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, (bytes + BL_HUGE_ALIGN - 1) / BL_HUGE_ALIGN * BL_HUGE_ALIGN, MADV_HUGEPAGE);
+#endif
+	return p;
+}
 
 static uint32_t bucket_of(const uint8_t *h)
 {
@@ -76,7 +96,7 @@ size_t pw_keys_blocklist_memory(const struct pw_keys_blocklist *bl)
 {
 	if (bl == NULL)
 		return 0;
-	return sizeof *bl + bl->n_main * sizeof(hash_t) + (bl->index ? (BL_BUCKETS + 1) * sizeof(uint32_t) : 0) +
+	return sizeof *bl + bl->cap_main * sizeof(hash_t) + (bl->index ? (BL_BUCKETS + 1) * sizeof(uint32_t) : 0) +
 	       bl->cap_delta * sizeof(hash_t);
 }
 
@@ -140,8 +160,10 @@ static enum pw_status rebuild(struct pw_keys_blocklist *bl, const uint8_t *extra
 	if (total > PW_KEYS_BL_MAX_ENTRIES)
 		return pw_error_set(err, PW_ERR_LIMIT, 0, 0, "blocklist",
 		                    "%zu hashes exceed the %u-entry limit", total, PW_KEYS_BL_MAX_ENTRIES);
-	out = malloc((total ? total : 1) * sizeof(hash_t));
-	idx = calloc(BL_BUCKETS + 1, sizeof(uint32_t));
+	out = big_alloc(total * sizeof(hash_t));
+	idx = big_alloc((BL_BUCKETS + 1) * sizeof(uint32_t));
+	if (idx != NULL)
+		memset(idx, 0, (BL_BUCKETS + 1) * sizeof(uint32_t));
 	if (out == NULL || idx == NULL) {
 		st = pw_error_set(err, PW_ERR_NOMEM, 0, 0, "blocklist", "out of memory for %zu hashes", total);
 		goto out;
@@ -192,10 +214,9 @@ static enum pw_status rebuild(struct pw_keys_blocklist *bl, const uint8_t *extra
 	free(bl->main);
 	free(bl->index);
 	free(bl->delta);
-	bl->main = w ? realloc(out, w * sizeof(hash_t)) : out;
-	if (bl->main == NULL)
-		bl->main = out;
+	bl->main = out; /* not shrunk: duplicates are rare and realloc would lose the alignment */
 	bl->n_main = w;
+	bl->cap_main = total;
 	bl->index = idx;
 	bl->delta = NULL;
 	bl->n_delta = bl->cap_delta = 0;

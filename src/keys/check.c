@@ -18,10 +18,17 @@
 
 #include "internal.h"
 
-/* Largest prime of the ROCA detection set: the first 39 primes (2..167)
- * divide the primorial M of every ROCA key size (Nemec et al., "The Return
- * of Coppersmith's Attack", CCS 2017, §2.2: p = k·M + (65537^a mod M)). */
-#define ROCA_MAX_PRIME 167u
+/* ROCA (Nemec et al., "The Return of Coppersmith's Attack", CCS 2017):
+ * an RSALib prime is p = k·M + (65537^a mod M), M the product of the first
+ * 39, 71, 126 or 225 primes for keys of 512-960, 992-1952, 1984-3936 and
+ * 3968-4096 bits. So n mod r lies in <65537> mod r for every prime r of M.
+ * We test the odd primes of M for the key's size (up to 751, the end of the
+ * residue table): 38 odd primes give a false-positive rate of 2^-27.8 for
+ * random keys, the 125 of a 2048-bit key 2^-167. */
+#define ROCA_ODD_PRIMES_SMALL 38u   /* keys below 992 bits */
+#define ROCA_ODD_PRIMES_1024 70u    /* 992..1983 bits */
+#define ROCA_ODD_PRIMES_2048 125u   /* 1984..3967 bits */
+#define ROCA_MASK_WORDS 12u         /* bits 0..767: residues modulo primes up to 751 */
 /* Moduli for the Fermat residue filter (2^6, 3^2·7, 5·13, 11, 17). */
 #define FERMAT_N_FILTERS 5
 /* Wiener: continued-fraction steps we allow (about 2·log2(n) suffice). */
@@ -39,9 +46,8 @@ struct tables {
 	uint64_t products[40];     /* products of consecutive primes, each < 2^64 */
 	unsigned prod_first[41];   /* index of the first prime of each product */
 	unsigned n_products;
-	/* ROCA: bit r of roca_mask[i] set when r is in <65537> mod primes[i]. */
-	uint64_t roca_mask[40][3];
-	unsigned n_roca;
+	/* ROCA: bit x of roca_mask[i] set when x is in <65537> mod primes[i]. */
+	uint64_t roca_mask[160][ROCA_MASK_WORDS];
 	uint8_t sq[FERMAT_N_FILTERS][65]; /* quadratic residues mod fermat_mod[i] */
 };
 
@@ -69,14 +75,13 @@ static void init_tables(void)
 		T.products[T.n_products++] = (uint64_t)prod;
 	}
 	T.prod_first[T.n_products] = T.n_primes;
-	for (unsigned j = 0; j < T.n_primes && T.primes[j] <= ROCA_MAX_PRIME; j++) {
+	for (unsigned j = 0; j < T.n_primes; j++) {
 		unsigned r = T.primes[j];
 		uint64_t g = 65537 % r, x = 1;
 		do {
 			T.roca_mask[j][x / 64] |= (uint64_t)1 << (x % 64);
 			x = (x * g) % r;
 		} while (x != 1);
-		T.n_roca = j + 1;
 	}
 	for (unsigned f = 0; f < FERMAT_N_FILTERS; f++)
 		for (uint32_t x = 0; x < fermat_mod[f]; x++)
@@ -295,14 +300,22 @@ static int small_factors_and_roca(struct rsa_ctx *c, int *out_composite)
 		add(c->r, "e_rsa_mod_factors_smaller_than_752", PW_KEYS_SEV_ERROR, "BR 6.1.6",
 		    "modulus is divisible by %s", list);
 	}
-	/* ROCA: n mod r in <65537> for every prime r of the set. */
+	/* ROCA: n mod r in <65537> for every odd prime r of M. */
+	unsigned bits = c->k->bits;
+	unsigned n_roca = bits >= 3968 ? T.n_primes
+	                  : bits >= 1984 ? ROCA_ODD_PRIMES_2048
+	                  : bits >= 992  ? ROCA_ODD_PRIMES_1024
+	                                 : ROCA_ODD_PRIMES_SMALL;
+	if (n_roca > T.n_primes)
+		n_roca = T.n_primes;
 	unsigned hits = 0;
-	for (unsigned i = 0; i < T.n_roca; i++) {
+	for (unsigned i = 0; i < n_roca; i++) {
 		unsigned x = c->res[i];
-		if (x != 0 && (T.roca_mask[i][x / 64] >> (x % 64) & 1))
-			hits++;
+		if (x == 0 || !(T.roca_mask[i][x / 64] >> (x % 64) & 1))
+			break;
+		hits++;
 	}
-	if (hits == T.n_roca && !found)
+	if (hits == n_roca && !found)
 		add(c->r, "e_key_roca", PW_KEYS_SEV_ERROR, "BR 6.1.1.3(5)(ii), CVE-2017-15361",
 		    "modulus has the ROCA fingerprint (Infineon RSALib): factorable by Coppersmith's method");
 	return 1;
