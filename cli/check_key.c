@@ -22,6 +22,8 @@
 
 #include "cli.h"
 #include "pkiward/keys.h"
+#include "pkiward/revoke.h"
+#include "pkiward/store.h"
 
 int pw_cli_check_key(int argc, char **argv);
 
@@ -32,8 +34,9 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: pkiward check-key FILE... [--blocklist FILE]... [--debian-blocklist FILE]...\n"
-	        "                         [--compromised FILE]... [--json] [--fast]\n"
+	        "                         [--compromised FILE]... [--store PATH] [--json] [--fast]\n"
 	        "\n"
+	        "--store: also refuse every key blocked in that certificate base (report-key).\n"
 	        "Checks keys (certificate, CSR, public/private key PEM or DER, JWK, hex modulus)\n"
 	        "for BR 6.1.1.3/6.1.5/6.1.6 weaknesses: sizes, exponents, small factors, Fermat,\n"
 	        "ROCA, invalid EC points, patterned moduli, and blocklist membership.\n"
@@ -63,6 +66,33 @@ static int load_list(struct pw_keys_blocklist **lists, size_t *n, const char *pa
 		pw_keys_blocklist_free(bl);
 		return 0;
 	}
+	lists[(*n)++] = bl;
+	return 1;
+}
+
+/* --store: the keys blocked in a certificate base (every proven key
+ * compromise, BR 6.1.1.3(4)), loaded by revoke/ from its blocked_key table. */
+static int load_store_list(struct pw_keys_blocklist **lists, size_t *n, const char *path)
+{
+	struct pw_error err;
+	struct pw_store *s = NULL;
+	if (*n == CHECK_KEY_MAX_LISTS) {
+		fprintf(stderr, "pkiward check-key: more than %d blocklists\n", CHECK_KEY_MAX_LISTS);
+		return 0;
+	}
+	struct pw_keys_blocklist *bl = pw_keys_blocklist_new("store-blocked", PW_KEYS_LIST_COMPROMISED);
+	if (bl == NULL) {
+		fprintf(stderr, "pkiward check-key: out of memory\n");
+		return 0;
+	}
+	if (pw_store_open(path, PW_STORE_READONLY, &s, &err) != PW_OK ||
+	    pw_revoke_blocklist_load(s, bl, NULL, &err) != PW_OK) {
+		pw_cli_print_error("check-key", path, &err);
+		pw_store_close(s);
+		pw_keys_blocklist_free(bl);
+		return 0;
+	}
+	pw_store_close(s);
 	lists[(*n)++] = bl;
 	return 1;
 }
@@ -135,6 +165,7 @@ int pw_cli_check_key(int argc, char **argv)
 		{"blocklist", required_argument, NULL, 'b'},
 		{"debian-blocklist", required_argument, NULL, 'd'},
 		{"compromised", required_argument, NULL, 'c'},
+		{"store", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},
 		{"fast", no_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
@@ -142,7 +173,7 @@ int pw_cli_check_key(int argc, char **argv)
 	};
 	optind = 1;
 	int ch;
-	while ((ch = getopt_long(argc, argv, "b:d:c:jfh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:d:c:s:jfh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 		case 'd':
@@ -150,6 +181,12 @@ int pw_cli_check_key(int argc, char **argv)
 			if (!load_list(lists, &n_lists, optarg,
 			               ch == 'b' ? PW_KEYS_LIST_OTHER : ch == 'd' ? PW_KEYS_LIST_DEBIAN_WEAK
 			                                                        : PW_KEYS_LIST_COMPROMISED)) {
+				rc = PW_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case 's':
+			if (!load_store_list(lists, &n_lists, optarg)) {
 				rc = PW_EXIT_USAGE;
 				goto out;
 			}

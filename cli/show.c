@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "pkiward/buf.h"
 #include "pkiward/cert.h"
+#include "pkiward/events.h"
 #include "pkiward/store.h"
 
 int pw_cli_show(int argc, char **argv);
@@ -208,6 +209,15 @@ static int on_validation(void *ctx, const struct pw_store_validation *v)
 	return 1;
 }
 
+static int on_event(void *ctx, const struct pw_store_event *e)
+{
+	char t[32];
+	(void)ctx;
+	printf("  #%lld  %s  %-20s  by %s  %s\n", (long long)e->id, pw_cli_time_iso(e->at, t, sizeof t),
+	       e->kind, e->actor ? e->actor : "-", e->payload ? e->payload : "");
+	return 1;
+}
+
 static int on_row(void *vctx, const struct pw_store_row *r)
 {
 	struct show_ctx *ctx = vctx;
@@ -241,15 +251,31 @@ static int on_row(void *vctx, const struct pw_store_row *r)
 	printf("profile: %s   order: %s   subscriber: %s\n", r->profile ? r->profile : "-",
 	       r->order ? r->order : "-", r->subscriber ? r->subscriber : "-");
 	printf("ingested at: %s\n", pw_cli_time_iso(r->ingested_at, t, sizeof t));
-	if (r->revoked)
+	if (r->revoked) {
+		struct pw_store_revocation rv;
+		struct pw_error rerr;
 		printf("revocation: revoked at %s, reason %s\n", pw_cli_time_iso(r->revoked_at, t, sizeof t),
 		       r->has_reason ? pw_cli_reason_name(r->reason) : "unspecified");
-	else
+		/* BR 4.9.1.1: the deadline computed when the revocation was requested. */
+		if (pw_store_revocation_get(ctx->store, r->sha256, &rv, &rerr) == PW_OK && rv.deadline != 0) {
+			char t2[32];
+			printf("  requested at %s, deadline %s (BR 4.9.1.1), event %lld\n",
+			       pw_cli_time_iso(rv.requested_at, t, sizeof t),
+			       pw_cli_time_iso(rv.deadline, t2, sizeof t2), (long long)rv.event_id);
+		}
+	} else {
 		printf("revocation: not revoked\n");
+	}
 	printf("validations:\n");
 	struct pw_error verr;
 	if (pw_store_get_validations(ctx->store, r->sha256, on_validation, NULL, &verr) != PW_OK)
 		pw_cli_print_error("show", "validations", &verr);
+	/* The evidence trail of this certificate (events.h). */
+	char subj[PW_EVENTS_SUBJECT_MAX];
+	printf("events:\n");
+	if (pw_events_list(ctx->store, pw_events_subject_cert(r->sha256, subj), on_event, NULL,
+	                   &verr) != PW_OK)
+		pw_cli_print_error("show", "events", &verr);
 	return 1;
 }
 
