@@ -338,8 +338,14 @@ enum pw_status pw_revoke_report_key(struct pw_store *s, const struct pw_revoke_k
 	};
 	for (size_t i = 0; i < rows.n; i++) {
 		struct pw_revoke_item *it = &out->items[out->n_items];
+		struct pw_revoke_known known;
+		memset(&known, 0, sizeof known);
+		known.revoked = rows.v[i].revoked;
+		known.rv.revoked_at = rows.v[i].revoked_at;
+		known.rv.has_reason = rows.v[i].has_reason;
+		known.rv.reason = rows.v[i].reason;
 		if (!pw_revoke_one(s, rows.v[i].sha256, rows.v[i].precert,
-		                   rows.v[i].has_twin ? rows.v[i].twin : NULL, &req, it, &st, err))
+		                   rows.v[i].has_twin ? rows.v[i].twin : NULL, &req, &known, it, &st, err))
 			goto out;
 		out->n_items++;
 		if (it->outcome == PW_REVOKE_REVOKED)

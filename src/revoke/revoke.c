@@ -108,19 +108,84 @@ static void set_item(struct pw_revoke_item *it, const struct pw_store_revocation
 	it->event_id = r->event_id;
 }
 
+/* 1 if t can be written into JSON as is (no escaping needed). */
+static int json_plain(const char *t)
+{
+	size_t n = 0;
+	for (; t[n] != '\0'; n++) {
+		char c = t[n];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == ':' || c == '.' || c == '_' || c == '-' || c == '@'))
+			return 0;
+	}
+	return n < PW_EVENTS_SUBJECT_MAX;
+}
+
+/* The event payload, keys in sorted order. Built with snprintf when every
+ * text is plain (the bulk paths revoke thousands per second), else with
+ * jansson. Returns malloc'd text or NULL. */
+static char *revocation_payload(const struct pw_store_revocation *nr, int precert, int upgraded,
+                                const struct pw_store_revocation *cur, const uint8_t *twin,
+                                const char *cause)
+{
+	char hex[65];
+	if (twin != NULL)
+		pw_hex_encode(twin, 32, hex);
+	if (cause == NULL || json_plain(cause)) {
+		char buf[512];
+		char causebuf[PW_EVENTS_SUBJECT_MAX + 16] = "", prevbuf[64] = "", twinbuf[80] = "";
+		if (cause != NULL)
+			snprintf(causebuf, sizeof causebuf, "\"cause\":\"%s\",", cause);
+		if (upgraded)
+			snprintf(prevbuf, sizeof prevbuf, "\"previous_reason\":\"%s\",",
+			         pw_revoke_reason_name(cur->has_reason, cur->reason));
+		if (twin != NULL)
+			snprintf(twinbuf, sizeof twinbuf, ",\"twin\":\"%s\"", hex);
+		int n = snprintf(buf, sizeof buf,
+		                 "{%s\"deadline\":%lld,\"precertificate\":%s,%s\"reason\":\"%s\","
+		                 "\"requested_at\":%lld,\"revoked_at\":%lld%s}",
+		                 causebuf, (long long)nr->deadline, precert ? "true" : "false", prevbuf,
+		                 pw_revoke_reason_name(nr->has_reason, nr->reason),
+		                 (long long)nr->requested_at, (long long)nr->revoked_at, twinbuf);
+		if (n > 0 && (size_t)n < sizeof buf)
+			return strdup(buf);
+	}
+	json_t *p = json_object();
+	json_object_set_new(p, "reason", json_string(pw_revoke_reason_name(nr->has_reason, nr->reason)));
+	json_object_set_new(p, "revoked_at", json_integer(nr->revoked_at));
+	json_object_set_new(p, "requested_at", json_integer(nr->requested_at));
+	json_object_set_new(p, "deadline", json_integer(nr->deadline));
+	json_object_set_new(p, "precertificate", json_boolean(precert));
+	if (upgraded)
+		json_object_set_new(p, "previous_reason",
+		                    json_string(pw_revoke_reason_name(cur->has_reason, cur->reason)));
+	if (twin != NULL)
+		json_object_set_new(p, "twin", json_string(hex));
+	if (cause != NULL)
+		json_object_set_new(p, "cause", json_string(cause));
+	char *out = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	json_decref(p);
+	return out;
+}
+
 int pw_revoke_one(struct pw_store *s, const uint8_t sha256[32], int precert, const uint8_t *twin,
-                  const struct pw_revoke_request *req, struct pw_revoke_item *out,
-                  enum pw_status *stp, struct pw_error *err)
+                  const struct pw_revoke_request *req, const struct pw_revoke_known *known,
+                  struct pw_revoke_item *out, enum pw_status *stp, struct pw_error *err)
 {
 	struct pw_store_revocation cur, nr;
 	enum pw_revoke_outcome outcome;
 	enum pw_status st;
-	char subject[PW_EVENTS_SUBJECT_MAX], hex[65];
-	json_t *p = NULL;
+	char subject[PW_EVENTS_SUBJECT_MAX];
 	char *payload = NULL;
 	int ok = 0;
 
-	st = pw_store_revocation_get(s, sha256, &cur, err);
+	if (known != NULL) {
+		cur = known->rv;
+		memcpy(cur.sha256, sha256, 32);
+		st = known->revoked ? PW_OK : PW_ERR_NOTFOUND;
+	} else {
+		st = pw_store_revocation_get(s, sha256, &cur, err);
+	}
 	if (st == PW_OK) {
 		/* BR 7.2.2: a later proof of key compromise updates the reason; the
 		 * revocation date stays the date the certificate was revoked. */
@@ -147,22 +212,8 @@ int pw_revoke_one(struct pw_store *s, const uint8_t sha256[32], int precert, con
 	nr.requested_at = req->requested_at;
 	nr.deadline = pw_revoke_deadline(nr.has_reason, nr.reason, req->requested_at);
 
-	p = json_object();
-	json_object_set_new(p, "reason", json_string(pw_revoke_reason_name(nr.has_reason, nr.reason)));
-	json_object_set_new(p, "revoked_at", json_integer(nr.revoked_at));
-	json_object_set_new(p, "requested_at", json_integer(nr.requested_at));
-	json_object_set_new(p, "deadline", json_integer(nr.deadline));
-	json_object_set_new(p, "precertificate", json_boolean(precert));
-	if (outcome == PW_REVOKE_UPGRADED)
-		json_object_set_new(p, "previous_reason",
-		                    json_string(pw_revoke_reason_name(cur.has_reason, cur.reason)));
-	if (twin != NULL) {
-		pw_hex_encode(twin, 32, hex);
-		json_object_set_new(p, "twin", json_string(hex));
-	}
-	if (req->cause != NULL)
-		json_object_set_new(p, "cause", json_string(req->cause));
-	payload = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	payload = revocation_payload(&nr, precert, outcome == PW_REVOKE_UPGRADED, &cur, twin,
+	                             req->cause);
 	if (payload == NULL) {
 		st = pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
 		goto out;
@@ -179,7 +230,6 @@ int pw_revoke_one(struct pw_store *s, const uint8_t sha256[32], int precert, con
 	set_item(out, &nr, precert, outcome);
 	ok = 1;
 out:
-	json_decref(p);
 	free(payload);
 	*stp = ok ? PW_OK : st;
 	return ok;
@@ -249,13 +299,14 @@ enum pw_status pw_revoke_cert(struct pw_store *s, const uint8_t sha256[32],
 		                  "no certificate with SHA-256 %s in the store", hex);
 		goto out;
 	}
-	if (!pw_revoke_one(s, sha256, t.precert, t.has_twin ? t.twin : NULL, &r, &out->v[0], &st, err))
+	if (!pw_revoke_one(s, sha256, t.precert, t.has_twin ? t.twin : NULL, &r, NULL, &out->v[0], &st,
+	                   err))
 		goto out;
 	out->n = 1;
 	/* RFC 6962 §3: the precertificate and the certificate share the serial;
 	 * revoking one revokes the serial, so both. */
 	if (t.has_twin) {
-		if (!pw_revoke_one(s, t.twin, !t.precert, sha256, &r, &out->v[1], &st, err))
+		if (!pw_revoke_one(s, t.twin, !t.precert, sha256, &r, NULL, &out->v[1], &st, err))
 			goto out;
 		out->n = 2;
 	}

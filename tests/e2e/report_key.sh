@@ -99,6 +99,22 @@ fi
 # ---- 8. the event chain holds ----
 check "event ids are 1..n without gaps" test "$(sql "SELECT MAX(id) - COUNT(*) FROM event")" -eq 0
 
+# ---- 8b. revoke --from-find: the find filter flags select the certificates ----
+expect_status 0 "revoke --from-find --dry-run" "$PKIWARD" revoke --store "$S" --from-find --spki "$SPKI2" --unexpired --reason keyCompromise --dry-run --json
+check "dry run lists every certificate with the key ($N2)" test "$(jq -r .would_revoke "$TMP/out")" -eq "$N2"
+check "dry run revoked nothing" test "$(count --spki "$SPKI2" --unexpired --unrevoked)" -eq "$N2"
+expect_status 0 "revoke --from-find" "$PKIWARD" revoke --store "$S" --from-find --spki "$SPKI2" --unexpired --reason keyCompromise --json
+check "from-find revoked them all" test "$(count --spki "$SPKI2" --unexpired --unrevoked)" -eq 0
+SHA1=$("$PKIWARD" find --store "$S" --spki "$SPKI2" --precert --limit 1 --json | jq -r '.[0].sha256 // empty')
+if [ -n "$SHA1" ]; then
+  expect_status 0 "show a revoked precertificate" "$PKIWARD" show --store "$S" "$SHA1"
+  grep_out "deadline .*BR 4.9.1.1" "show prints the revocation deadline"
+  grep_out "^events:" "show has an events section"
+  grep_out "revocation .*keyCompromise" "show lists the revocation event"
+fi
+expect_status 0 "revoke --sha256 of a revoked certificate" "$PKIWARD" revoke --store "$S" --sha256 "$("$PKIWARD" find --store "$S" --spki "$SPKI2" --limit 1 --json | jq -r '.[0].sha256')" --reason keyCompromise
+grep_out "already-revoked" "single revoke is idempotent"
+
 # ---- 9. bulk revocation killed with SIGKILL, then resumed ----
 "$PKIWARD" find --store "$S" --unexpired --unrevoked --leaf --csv | cut -d, -f1,2 >"$TMP/list.csv"
 NL=$(($(wc -l <"$TMP/list.csv") - 1))
@@ -110,13 +126,13 @@ check "dry run changed nothing" test "$(sql "SELECT COUNT(*) FROM revocation")" 
 "$PKIWARD" revoke --store "$S" --csv "$TMP/list.csv" --reason superseded --batch 20 >/dev/null 2>&1 &
 PID=$!
 for _ in $(seq 1 400); do
-  D=$(sqlite3 "$S" "SELECT COALESCE(MAX(done), 0) FROM revoke_job" 2>/dev/null || echo 0)
+  D=$(sqlite3 "$S" "SELECT COALESCE(MAX(done), 0) FROM revoke_job WHERE source LIKE 'csv:%'" 2>/dev/null || echo 0)
   [ "${D:-0}" -gt 0 ] && break
   sleep 0.02
 done
 kill -9 "$PID" 2>/dev/null || true
 wait "$PID" 2>/dev/null || true
-DONE1=$(sql "SELECT done FROM revoke_job")
+DONE1=$(sql "SELECT COALESCE(MAX(done), 0) FROM revoke_job WHERE source LIKE 'csv:%'")
 check "the killed run had committed part of the plan ($DONE1 of $NL)" test "$DONE1" -gt 0 -a "$DONE1" -lt "$NL"
 expect_status 0 "re-run the same command" "$PKIWARD" revoke --store "$S" --csv "$TMP/list.csv" --reason superseded --batch 20 --json
 check "re-run resumed the plan" test "$(jq -r .resumed "$TMP/out")" = "true"
@@ -127,6 +143,7 @@ check "nothing lost: every listed certificate and its twin revoked" test "$(coun
 check "nothing doubled: one event per new revocation row" test "$((REV_AFTER - REV_BEFORE))" -eq "$((EV_AFTER - EV_BEFORE))"
 check "nothing doubled: rows = listed certificates" test "$((REV_AFTER - REV_BEFORE))" -eq "$NL"
 check "all plan items done" test "$(sql "SELECT COUNT(*) FROM revoke_job_item WHERE done_at IS NULL")" -eq 0
+check "one plan for the list, not two" test "$(sql "SELECT COUNT(*) FROM revoke_job WHERE source LIKE 'csv:%'")" -eq 1
 expect_status 0 "a third run" "$PKIWARD" revoke --store "$S" --csv "$TMP/list.csv" --reason superseded
 grep_out "nothing changed" "third run changes nothing"
 check "event ids still 1..n without gaps" test "$(sql "SELECT MAX(id) - COUNT(*) FROM event")" -eq 0

@@ -31,56 +31,85 @@ enum presence {
 
 enum crit { C_ANY = 0, C_YES, C_NO, C_SAN /* critical iff subject is empty (7.1.2.7.12) */ };
 
-struct ext_rule {
-	enum pw_oid id;
-	enum presence presence;
-	enum crit crit;
+/* The extensions the tables name, as dense slots so that a rule lookup is
+ * one switch and one array read (these lints run on every certificate). */
+enum slot {
+	S_AIA, S_AKI, S_CP, S_EKU, S_SAN, S_NC, S_KU, S_BC, S_CRLDP, S_SCT, S_SKI, S_NOCHECK,
+	S_COUNT
 };
 
-#define PROFILE_RULES_MAX 16
+static const enum pw_oid slot_oid[S_COUNT] = {
+	[S_AIA] = PW_OID_EXT_AIA, [S_AKI] = PW_OID_EXT_AKI,
+	[S_CP] = PW_OID_EXT_CERTIFICATE_POLICIES, [S_EKU] = PW_OID_EXT_EXT_KEY_USAGE,
+	[S_SAN] = PW_OID_EXT_SAN, [S_NC] = PW_OID_EXT_NAME_CONSTRAINTS,
+	[S_KU] = PW_OID_EXT_KEY_USAGE, [S_BC] = PW_OID_EXT_BASIC_CONSTRAINTS,
+	[S_CRLDP] = PW_OID_EXT_CRL_DISTRIBUTION_POINTS, [S_SCT] = PW_OID_EXT_SCT_LIST,
+	[S_SKI] = PW_OID_EXT_SKI, [S_NOCHECK] = PW_OID_EXT_OCSP_NOCHECK,
+};
+
+static int slot_of(enum pw_oid id)
+{
+	switch (id) {
+	case PW_OID_EXT_AIA: return S_AIA;
+	case PW_OID_EXT_AKI: return S_AKI;
+	case PW_OID_EXT_CERTIFICATE_POLICIES: return S_CP;
+	case PW_OID_EXT_EXT_KEY_USAGE: return S_EKU;
+	case PW_OID_EXT_SAN: return S_SAN;
+	case PW_OID_EXT_NAME_CONSTRAINTS: return S_NC;
+	case PW_OID_EXT_KEY_USAGE: return S_KU;
+	case PW_OID_EXT_BASIC_CONSTRAINTS: return S_BC;
+	case PW_OID_EXT_CRL_DISTRIBUTION_POINTS: return S_CRLDP;
+	case PW_OID_EXT_SCT_LIST: return S_SCT;
+	case PW_OID_EXT_SKI: return S_SKI;
+	case PW_OID_EXT_OCSP_NOCHECK: return S_NOCHECK;
+	default: return -1;
+	}
+}
+
+struct ext_rule {
+	uint8_t presence; /* enum presence; 0 = not listed ("any other extension") */
+	uint8_t crit;     /* enum crit */
+};
 
 struct ext_profile {
 	enum pw_lint_profile profile;
 	const char *section;
-	struct ext_rule rules[PROFILE_RULES_MAX];
+	struct ext_rule rules[S_COUNT];
 };
 
-#define SUBSCRIBER_RULES \
-	{{PW_OID_EXT_AIA, P_MUST, C_NO}, {PW_OID_EXT_AKI, P_MUST, C_NO}, \
-	 {PW_OID_EXT_CERTIFICATE_POLICIES, P_MUST, C_NO}, {PW_OID_EXT_EXT_KEY_USAGE, P_MUST, C_NO}, \
-	 {PW_OID_EXT_SAN, P_MUST, C_SAN}, {PW_OID_EXT_NAME_CONSTRAINTS, P_MUST_NOT, C_ANY}, \
-	 {PW_OID_EXT_KEY_USAGE, P_SHOULD, C_YES}, {PW_OID_EXT_BASIC_CONSTRAINTS, P_MAY, C_YES}, \
-	 {PW_OID_EXT_CRL_DISTRIBUTION_POINTS, P_COND, C_NO}, {PW_OID_EXT_SCT_LIST, P_MAY, C_NO}, \
-	 {PW_OID_EXT_SKI, P_NOT_REC, C_NO}}
+#define R(p, c) {(p), (c)}
 
-#define SUBCA_RULES(eku) \
-	{{PW_OID_EXT_AKI, P_MUST, C_NO}, {PW_OID_EXT_BASIC_CONSTRAINTS, P_MUST, C_YES}, \
-	 {PW_OID_EXT_CERTIFICATE_POLICIES, P_MUST, C_NO}, \
-	 {PW_OID_EXT_CRL_DISTRIBUTION_POINTS, P_MUST, C_NO}, {PW_OID_EXT_KEY_USAGE, P_MUST, C_YES}, \
-	 {PW_OID_EXT_SKI, P_MUST, C_NO}, {PW_OID_EXT_EXT_KEY_USAGE, eku, C_NO}, \
-	 {PW_OID_EXT_AIA, P_SHOULD, C_NO}, {PW_OID_EXT_NAME_CONSTRAINTS, P_MAY, C_ANY}, \
-	 {PW_OID_EXT_SCT_LIST, P_MAY, C_NO}}
+#define SUBSCRIBER_RULES \
+	{[S_AIA] = R(P_MUST, C_NO), [S_AKI] = R(P_MUST, C_NO), [S_CP] = R(P_MUST, C_NO), \
+	 [S_EKU] = R(P_MUST, C_NO), [S_SAN] = R(P_MUST, C_SAN), [S_NC] = R(P_MUST_NOT, C_ANY), \
+	 [S_KU] = R(P_SHOULD, C_YES), [S_BC] = R(P_MAY, C_YES), [S_CRLDP] = R(P_COND, C_NO), \
+	 [S_SCT] = R(P_MAY, C_NO), [S_SKI] = R(P_NOT_REC, C_NO)}
+
+/* 7.1.2.4.1 and 7.1.2.6.1 are the same table. */
+#define SUBCA_RULES \
+	{[S_AKI] = R(P_MUST, C_NO), [S_BC] = R(P_MUST, C_YES), [S_CP] = R(P_MUST, C_NO), \
+	 [S_CRLDP] = R(P_MUST, C_NO), [S_KU] = R(P_MUST, C_YES), [S_SKI] = R(P_MUST, C_NO), \
+	 [S_EKU] = R(P_MUST, C_NO), [S_AIA] = R(P_SHOULD, C_NO), [S_NC] = R(P_MAY, C_ANY), \
+	 [S_SCT] = R(P_MAY, C_NO)}
 
 static const struct ext_profile profiles[] = {
 	{PW_PROFILE_ROOT, "BR 7.1.2.1.2",
-	 {{PW_OID_EXT_AKI, P_SHOULD, C_NO}, {PW_OID_EXT_BASIC_CONSTRAINTS, P_MUST, C_YES},
-	  {PW_OID_EXT_KEY_USAGE, P_MUST, C_YES}, {PW_OID_EXT_SKI, P_MUST, C_NO},
-	  {PW_OID_EXT_EXT_KEY_USAGE, P_MUST_NOT, C_ANY},
-	  {PW_OID_EXT_CERTIFICATE_POLICIES, P_NOT_REC, C_NO}, {PW_OID_EXT_SCT_LIST, P_MAY, C_NO}}},
-	{PW_PROFILE_PRECERT_SIGNING_CA, "BR 7.1.2.4.1", SUBCA_RULES(P_MUST)},
-	{PW_PROFILE_SUBORDINATE_CA, "BR 7.1.2.6.1", SUBCA_RULES(P_MUST)},
+	 {[S_AKI] = R(P_SHOULD, C_NO), [S_BC] = R(P_MUST, C_YES), [S_KU] = R(P_MUST, C_YES),
+	  [S_SKI] = R(P_MUST, C_NO), [S_EKU] = R(P_MUST_NOT, C_ANY), [S_CP] = R(P_NOT_REC, C_NO),
+	  [S_SCT] = R(P_MAY, C_NO)}},
+	{PW_PROFILE_PRECERT_SIGNING_CA, "BR 7.1.2.4.1", SUBCA_RULES},
+	{PW_PROFILE_SUBORDINATE_CA, "BR 7.1.2.6.1", SUBCA_RULES},
 	{PW_PROFILE_DV, "BR 7.1.2.7.6", SUBSCRIBER_RULES},
 	{PW_PROFILE_OV, "BR 7.1.2.7.6", SUBSCRIBER_RULES},
 	{PW_PROFILE_IV, "BR 7.1.2.7.6", SUBSCRIBER_RULES},
 	{PW_PROFILE_EV, "BR 7.1.2.7.6", SUBSCRIBER_RULES},
 	{PW_PROFILE_SUBSCRIBER, "BR 7.1.2.7.6", SUBSCRIBER_RULES},
 	{PW_PROFILE_OCSP_RESPONDER, "BR 7.1.2.8.2",
-	 {{PW_OID_EXT_AKI, P_MUST, C_NO}, {PW_OID_EXT_EXT_KEY_USAGE, P_MUST, C_ANY},
-	  {PW_OID_EXT_OCSP_NOCHECK, P_MUST, C_NO}, {PW_OID_EXT_KEY_USAGE, P_MUST, C_YES},
-	  {PW_OID_EXT_BASIC_CONSTRAINTS, P_MAY, C_YES}, {PW_OID_EXT_NAME_CONSTRAINTS, P_MUST_NOT, C_ANY},
-	  {PW_OID_EXT_SAN, P_MUST_NOT, C_ANY}, {PW_OID_EXT_SKI, P_SHOULD, C_NO},
-	  {PW_OID_EXT_AIA, P_NOT_REC, C_NO}, {PW_OID_EXT_CERTIFICATE_POLICIES, P_SHOULD_NOT, C_NO},
-	  {PW_OID_EXT_CRL_DISTRIBUTION_POINTS, P_MUST_NOT, C_NO}, {PW_OID_EXT_SCT_LIST, P_MAY, C_NO}}},
+	 {[S_AKI] = R(P_MUST, C_NO), [S_EKU] = R(P_MUST, C_ANY), [S_NOCHECK] = R(P_MUST, C_NO),
+	  [S_KU] = R(P_MUST, C_YES), [S_BC] = R(P_MAY, C_YES), [S_NC] = R(P_MUST_NOT, C_ANY),
+	  [S_SAN] = R(P_MUST_NOT, C_ANY), [S_SKI] = R(P_SHOULD, C_NO), [S_AIA] = R(P_NOT_REC, C_NO),
+	  [S_CP] = R(P_SHOULD_NOT, C_NO), [S_CRLDP] = R(P_MUST_NOT, C_NO),
+	  [S_SCT] = R(P_MAY, C_NO)}},
 };
 
 static const struct ext_profile *profile_of(const struct pw_lint_ctx *ctx)
@@ -90,16 +119,6 @@ static const struct ext_profile *profile_of(const struct pw_lint_ctx *ctx)
 	for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
 		if (profiles[i].profile == ctx->profile)
 			return &profiles[i];
-	return NULL;
-}
-
-static const struct ext_rule *rule_for(const struct ext_profile *p, enum pw_oid id)
-{
-	if (id == PW_OID_UNKNOWN)
-		return NULL;
-	for (size_t i = 0; i < PROFILE_RULES_MAX && p->rules[i].id != PW_OID_UNKNOWN; i++)
-		if (p->rules[i].id == id)
-			return &p->rules[i];
 	return NULL;
 }
 
@@ -113,16 +132,23 @@ static const char *ext_name(const struct pw_ext *e)
 	return e->id != PW_OID_UNKNOWN ? pw_oid_name(e->id) : "an unknown extension";
 }
 
-/* Missing extensions whose presence is `want`. */
+/* Missing extensions whose presence is `want`: one pass over the
+ * extensions builds the set of slots present. */
 static enum pw_lint_status missing(const struct pw_lint_ctx *ctx, enum presence want,
                                    enum pw_lint_status fail, char *details, size_t len)
 {
 	const struct ext_profile *p = profile_of(ctx);
-	for (size_t i = 0; i < PROFILE_RULES_MAX && p->rules[i].id != PW_OID_UNKNOWN; i++) {
-		if (p->rules[i].presence != want || pw_lint_has_ext(ctx->cert, p->rules[i].id))
+	unsigned have = 0;
+	for (size_t i = 0; i < ctx->cert->n_exts; i++) {
+		int sl = slot_of(ctx->cert->exts[i].id);
+		if (sl >= 0)
+			have |= 1u << sl;
+	}
+	for (int sl = 0; sl < S_COUNT; sl++) {
+		if (p->rules[sl].presence != want || (have & (1u << sl)))
 			continue;
 		return pw_lint_fail(fail, details, len, "%s is %s in the %s profile (%s)",
-		                    pw_oid_name(p->rules[i].id),
+		                    pw_oid_name(slot_oid[sl]),
 		                    want == P_MUST ? "required" : "recommended",
 		                    pw_lint_profile_str(p->profile), p->section);
 	}
@@ -137,9 +163,11 @@ static enum pw_lint_status present(const struct pw_lint_ctx *ctx, enum presence 
 	const struct ext_profile *p = profile_of(ctx);
 	for (size_t i = 0; i < ctx->cert->n_exts; i++) {
 		const struct pw_ext *e = &ctx->cert->exts[i];
-		const struct ext_rule *r = rule_for(p, e->id);
-		enum presence pr = r != NULL ? r->presence : P_NOT_REC;
-		if (r == NULL && e->id == PW_OID_EXT_CT_POISON)
+		int sl = slot_of(e->id);
+		enum presence pr = sl >= 0 && p->rules[sl].presence ? (enum presence)p->rules[sl].presence
+		                                                    : P_NOT_REC;
+		int listed = sl >= 0 && p->rules[sl].presence;
+		if (!listed && e->id == PW_OID_EXT_CT_POISON)
 			continue; /* precertificates are linted as their certificate */
 		if (pr != want)
 			continue;
@@ -147,7 +175,7 @@ static enum pw_lint_status present(const struct pw_lint_ctx *ctx, enum presence 
 		                    ext_name(e), e->offset,
 		                    want == P_MUST_NOT     ? "forbidden"
 		                    : want == P_SHOULD_NOT ? "discouraged (SHOULD NOT)"
-		                    : r == NULL            ? "not listed (any other extension: NOT RECOMMENDED)"
+		                    : !listed              ? "not listed (any other extension: NOT RECOMMENDED)"
 		                                           : "NOT RECOMMENDED",
 		                    pw_lint_profile_str(p->profile), p->section);
 	}
@@ -184,10 +212,11 @@ static enum pw_lint_status check_criticality(const struct pw_lint_ctx *ctx, char
 	const struct ext_profile *p = profile_of(ctx);
 	for (size_t i = 0; i < ctx->cert->n_exts; i++) {
 		const struct pw_ext *e = &ctx->cert->exts[i];
-		const struct ext_rule *r = rule_for(p, e->id);
-		if (r == NULL || r->crit == C_ANY)
+		int sl = slot_of(e->id);
+		if (sl < 0 || p->rules[sl].presence == 0 || p->rules[sl].crit == C_ANY)
 			continue;
-		int want = r->crit == C_YES || (r->crit == C_SAN && ctx->cert->subject.n_attrs == 0);
+		int want = p->rules[sl].crit == C_YES ||
+		           (p->rules[sl].crit == C_SAN && ctx->cert->subject.n_attrs == 0);
 		if (e->critical != want)
 			return pw_lint_fail(PW_LINT_ERROR, d, n,
 			                    "%s (byte %zu) is %scritical; the %s profile requires it %s "
