@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pkiward check-key through the real binary: exit codes (0 clean, 1 weak or
 # blocked, 2 unreadable/malformed), messages, blocklists, --json.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 : "${PW_CORPUS_DIR:?}"
 B="$PW_CORPUS_DIR/badkeys"
 

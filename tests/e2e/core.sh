@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end through the real binary: init -> ingest -> find/show, every bad
 # input the core issue names, and a SIGKILL in the middle of an ingest.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 GEN="$PW_BUILD_DIR/gen_corpus"
 DB="$TMP/base.db"
 export PKIWARD_STORE="$DB"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end: pkiward lint through the real binary — formats, exit codes,
 # directories with bad files, stdin, TBS linting, profiles, the catalogue.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 SEEDS="$PW_SOURCE_DIR/tests/fuzz/corpus/lint_cert_fuzz"
 ZL="${PW_CORPUS_DIR:-$PW_SOURCE_DIR/../shared/corpus}/zlint/testdata"
 

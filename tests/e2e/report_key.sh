@@ -6,7 +6,7 @@
 # revocation of a few thousand certificates is killed with SIGKILL and run
 # again: nothing may be lost or doubled (rows and events counted with the
 # sqlite3 command line).
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 command -v sqlite3 >/dev/null || { echo "sqlite3 command line needed"; exit 1; }
 
 S="$TMP/store.db"
@@ -23,12 +23,15 @@ extract_key() { # extract_key FILE POSITION OUT
 }
 count() { "$PKIWARD" find --store "$S" "$@" --count; }
 sql() { sqlite3 "$S" "$1"; }
+# jfield NAME: a top-level scalar of the last command's JSON output (pkiward
+# prints one member per line with --json), without needing jq.
+jfield() { sed -n "s/^  \"$1\": \(.*[^,]\),\{0,1\}\$/\1/p" "$TMP/out" | head -1; }
 
 # ---- 1. private key proof: every certificate with the key, all issuers ----
 read -r SPKI0 FILE0 POS0 _ <<<"$(key_line 1 p256)"
 extract_key "$FILE0" "$POS0" "$TMP/k0.pem"
 N0=$(count --spki "$SPKI0" --unexpired)
-ISSUERS0=$("$PKIWARD" find --store "$S" --spki "$SPKI0" --unexpired --json | jq -r '.[].issuer' | sort -u | wc -l)
+ISSUERS0=$(sql "SELECT COUNT(DISTINCT issuer_name_sha256) FROM certificate WHERE spki_sha256 = X'$SPKI0'")
 PRE0=$(count --spki "$SPKI0" --unexpired --precert)
 check "the key is used by several certificates ($N0)" test "$N0" -ge 10
 check "... from several issuers ($ISSUERS0)" test "$ISSUERS0" -ge 2
@@ -60,7 +63,7 @@ extract_key "$FILE1" "$POS1" "$TMP/k1.pem"
 openssl req -new -key "$TMP/k1.pem" -subj "/CN=this key is compromised" -out "$TMP/k1.csr"
 N1=$(count --spki "$SPKI1" --unexpired --unrevoked)
 expect_status 0 "report-key with a CSR proof" "$PKIWARD" report-key --store "$S" --proof "$TMP/k1.csr" --json
-check "JSON says proven and counts the revocations" test "$(jq -r '"\(.proven) \(.revoked)"' "$TMP/out")" = "true $N1"
+check "JSON says proven and counts the revocations" test "$(jfield proven) $(jfield revoked)" = "true $N1"
 check "every certificate with the CSR's key is revoked" test "$(count --spki "$SPKI1" --unexpired --unrevoked)" -eq 0
 
 # ---- 4. a tampered CSR is refused and kept as a problem report ----
@@ -101,18 +104,18 @@ check "event ids are 1..n without gaps" test "$(sql "SELECT MAX(id) - COUNT(*) F
 
 # ---- 8b. revoke --from-find: the find filter flags select the certificates ----
 expect_status 0 "revoke --from-find --dry-run" "$PKIWARD" revoke --store "$S" --from-find --spki "$SPKI2" --unexpired --reason keyCompromise --dry-run --json
-check "dry run lists every certificate with the key ($N2)" test "$(jq -r .would_revoke "$TMP/out")" -eq "$N2"
+check "dry run lists every certificate with the key ($N2)" test "$(jfield would_revoke)" -eq "$N2"
 check "dry run revoked nothing" test "$(count --spki "$SPKI2" --unexpired --unrevoked)" -eq "$N2"
 expect_status 0 "revoke --from-find" "$PKIWARD" revoke --store "$S" --from-find --spki "$SPKI2" --unexpired --reason keyCompromise --json
 check "from-find revoked them all" test "$(count --spki "$SPKI2" --unexpired --unrevoked)" -eq 0
-SHA1=$("$PKIWARD" find --store "$S" --spki "$SPKI2" --precert --limit 1 --json | jq -r '.[0].sha256 // empty')
+SHA1=$("$PKIWARD" find --store "$S" --spki "$SPKI2" --precert --limit 1 --csv | sed -n 2p | cut -d, -f1)
 if [ -n "$SHA1" ]; then
   expect_status 0 "show a revoked precertificate" "$PKIWARD" show --store "$S" "$SHA1"
   grep_out "deadline .*BR 4.9.1.1" "show prints the revocation deadline"
   grep_out "^events:" "show has an events section"
   grep_out "revocation .*keyCompromise" "show lists the revocation event"
 fi
-expect_status 0 "revoke --sha256 of a revoked certificate" "$PKIWARD" revoke --store "$S" --sha256 "$("$PKIWARD" find --store "$S" --spki "$SPKI2" --limit 1 --json | jq -r '.[0].sha256')" --reason keyCompromise
+expect_status 0 "revoke --sha256 of a revoked certificate" "$PKIWARD" revoke --store "$S" --sha256 "$("$PKIWARD" find --store "$S" --spki "$SPKI2" --cert --limit 1 --csv | sed -n 2p | cut -d, -f2)" --reason keyCompromise
 grep_out "already-revoked" "single revoke is idempotent"
 
 # ---- 9. bulk revocation killed with SIGKILL, then resumed ----
@@ -135,8 +138,8 @@ wait "$PID" 2>/dev/null || true
 DONE1=$(sql "SELECT COALESCE(MAX(done), 0) FROM revoke_job WHERE source LIKE 'csv:%'")
 check "the killed run had committed part of the plan ($DONE1 of $NL)" test "$DONE1" -gt 0 -a "$DONE1" -lt "$NL"
 expect_status 0 "re-run the same command" "$PKIWARD" revoke --store "$S" --csv "$TMP/list.csv" --reason superseded --batch 20 --json
-check "re-run resumed the plan" test "$(jq -r .resumed "$TMP/out")" = "true"
-check "re-run skipped what was done ($(jq -r .done_before "$TMP/out"))" test "$(jq -r .done_before "$TMP/out")" -ge "$DONE1"
+check "re-run resumed the plan" test "$(jfield resumed)" = "true"
+check "re-run skipped what was done ($(jfield done_before))" test "$(jfield done_before)" -ge "$DONE1"
 REV_AFTER=$(sql "SELECT COUNT(*) FROM revocation")
 EV_AFTER=$(sql "SELECT COUNT(*) FROM event WHERE kind = 'revocation'")
 check "nothing lost: every listed certificate and its twin revoked" test "$(count --unexpired --unrevoked --leaf)" -eq 0
