@@ -21,8 +21,8 @@ say "Create the certificate base" "pkiward init"
 "$pw" init
 
 say "Ingest certificates, CA certificates and issuance metadata" \
-    "pkiward ingest $demo/data/ca/*.der $demo/data/certs.der --metadata $demo/data/metadata.jsonl"
-"$pw" ingest "$demo"/data/ca/*.der "$demo/data/certs.der" --metadata "$demo/data/metadata.jsonl"
+    "pkiward ingest $demo/data/ca/*.pem $demo/data/certs.der --metadata $demo/data/metadata.jsonl"
+"$pw" ingest "$demo"/data/ca/*.pem "$demo/data/certs.der" --metadata "$demo/data/metadata.jsonl"
 
 # The busiest registrable .com domain in the issuance records.
 domain=$(python3 -c "

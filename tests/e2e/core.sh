@@ -13,13 +13,13 @@ N=$(python3 -c "import sys;print(sum(1 for _ in open('$TMP/c/metadata.jsonl')))"
 expect_status 0 "init creates the base" "$PKIWARD" init
 expect_status 0 "init again is harmless" "$PKIWARD" init
 expect_status 0 "ingest the corpus, the CA certificates and the metadata" \
-  "$PKIWARD" ingest "$TMP/c/certs.der" "$TMP/c"/ca/*.der --metadata "$TMP/c/metadata.jsonl"
+  "$PKIWARD" ingest "$TMP/c/certs.der" "$TMP/c"/ca/*.pem --metadata "$TMP/c/metadata.jsonl"
 grep_out "ingested [0-9]+, already present 0, rejected 0" "summary counts"
 "$PKIWARD" find --count >"$TMP/count1"
-CAS=$(ls "$TMP/c/ca"/*.der | wc -l)
+CAS=$(ls "$TMP/c/ca"/*.pem | wc -l)
 check "find --count = certificates + CA certificates" test "$(cat "$TMP/count1")" -eq $((N + CAS))
 
-expect_status 0 "ingest the same input again" "$PKIWARD" ingest "$TMP/c/certs.der" "$TMP/c"/ca/*.der --metadata "$TMP/c/metadata.jsonl"
+expect_status 0 "ingest the same input again" "$PKIWARD" ingest "$TMP/c/certs.der" "$TMP/c"/ca/*.pem --metadata "$TMP/c/metadata.jsonl"
 grep_out "ingested 0, already present $((N + CAS))" "second ingest changes nothing"
 check "count unchanged after re-ingest" test "$("$PKIWARD" find --count)" -eq $((N + CAS))
 
