@@ -87,6 +87,8 @@ static int is_finding(enum pw_lint_status s)
 
 static const char *kind_name(enum pw_object_type t, const struct pw_lint_results *r, int tbs)
 {
+	if (t == PW_OBJ_UNKNOWN)
+		return "ocsp"; /* the only unlabelled object linted besides the above */
 	if (t == PW_OBJ_CRL)
 		return "crl";
 	if (tbs)
@@ -94,6 +96,17 @@ static const char *kind_name(enum pw_object_type t, const struct pw_lint_results
 	/* A precertificate is linted as the certificate it promises (BR
 	 * 7.1.2.9); say which one it was. */
 	return !r->parse_failed && r->kind == PW_KIND_PRECERT ? "precertificate" : "certificate";
+}
+
+/* A raw DER object that parses as an OCSPResponse (RFC 6960 §4.2.1). */
+static int is_ocsp_response(const struct pw_object *o)
+{
+	struct pw_ocsp_resp r;
+	struct pw_error e;
+	pw_ocsp_resp_init(&r);
+	int ok = pw_ocsp_resp_parse(&r, o->der, o->der_len, &e) == PW_OK;
+	pw_ocsp_resp_cleanup(&r);
+	return ok;
 }
 
 /* ---- JSON ---- */
@@ -287,6 +300,8 @@ static void lint_buffer(struct lint_run *run, const char *file, const uint8_t *b
 			lst = pw_lint_tbs(o->der, o->der_len, &run->opts, &run->res, &lerr);
 		} else if (o->type == PW_OBJ_CERTIFICATE) {
 			lst = pw_lint_cert(o->der, o->der_len, &run->opts, &run->res, &lerr);
+		} else if (o->type == PW_OBJ_UNKNOWN && o->label[0] == '\0' && is_ocsp_response(o)) {
+			lst = pw_lint_ocsp(o->der, o->der_len, &run->opts, &run->res, &lerr);
 		} else {
 			snprintf(msg, sizeof msg, "skipped: %s%s%s is not a certificate, TBS or CRL",
 			         o->label[0] ? "PEM block \"" : "DER object",

@@ -115,7 +115,10 @@ static struct source_stat *stat_for(struct source_stat *stats, size_t *n, const 
 
 /* Lints the first object of `path` with the single lint `name`; writes the
  * status text into got and the details into details. */
-static void lint_one(const char *path, const char *name, int is_crl, char *got, size_t got_len,
+/* What a lints.tsv row lints (its "kind" column). */
+enum row_kind { ROW_CERT, ROW_CRL, ROW_OCSP };
+
+static void lint_one(const char *path, const char *name, enum row_kind kind, char *got, size_t got_len,
                      char *details, size_t details_len, struct pw_lint_results *res)
 {
 	uint8_t *buf = NULL;
@@ -142,7 +145,9 @@ static void lint_one(const char *path, const char *name, int is_crl, char *got, 
 	}
 	enum pw_status st;
 	const struct pw_object *o = &objs.v[0];
-	if (is_crl || o->type == PW_OBJ_CRL)
+	if (kind == ROW_OCSP)
+		st = pw_lint_ocsp(o->der, o->der_len, &opts, res, &err);
+	else if (kind == ROW_CRL || o->type == PW_OBJ_CRL)
 		st = pw_lint_crl(o->der, o->der_len, &opts, res, &err);
 	else if (o->type == PW_OBJ_TBS)
 		st = pw_lint_tbs(o->der, o->der_len, &opts, res, &err);
@@ -245,7 +250,12 @@ static void test_zlint_conformance(void **state)
 		assert_non_null(s);
 		char got[32], details[PW_LINT_DETAILS_MAX + 64], file[4096];
 		snprintf(file, sizeof file, "%s/zlint/testdata/%s", PW_CORPUS_DIR, f[1]);
-		lint_one(file, f[0], lr != NULL && strcmp(lr->kind, "RevocationList") == 0, got,
+		enum row_kind kind = ROW_CERT;
+		if (lr != NULL && strcmp(lr->kind, "RevocationList") == 0)
+			kind = ROW_CRL;
+		else if (lr != NULL && strcmp(lr->kind, "OcspResponse") == 0)
+			kind = ROW_OCSP;
+		lint_one(file, f[0], kind, got,
 		         sizeof got, details, sizeof details, &res);
 		rows++;
 		s->rows++;

@@ -54,7 +54,8 @@ enum pw_lint_source {
 /* What a lint examines. */
 enum pw_lint_target {
 	PW_TARGET_CERT = 0,   /* certificates, precertificates and TBS certificates */
-	PW_TARGET_CRL
+	PW_TARGET_CRL,
+	PW_TARGET_OCSP        /* OCSP responses (RFC 6960) */
 };
 
 /* Certificate profiles (BR 7.1.2, EVG 9). PW_PROFILE_AUTO detects from policy
@@ -88,6 +89,7 @@ struct pw_lint_ctx {
 	                                   signature verifies with the own key (for a TBS:
 	                                   self-issued). Read via src/lint/lint_util.h. */
 	int server_auth;                /* zlint IsServerAuthCert (the BR source gate) */
+	const struct pw_ocsp_resp *ocsp; /* set (alone) for PW_TARGET_OCSP lints */
 };
 
 /* One lint. `check` writes a short explanation into details (may leave it
@@ -170,6 +172,15 @@ enum pw_status pw_lint_tbs(const uint8_t *der, size_t len, const struct pw_lint_
 /* Lints a DER CRL. */
 enum pw_status pw_lint_crl(const uint8_t *der, size_t len, const struct pw_lint_opts *opts,
                            struct pw_lint_results *out, struct pw_error *err) PW_WARN_UNUSED;
+
+/* Lints a DER OCSPResponse (RFC 6960 §4.2.1). A response that is not strict
+ * DER becomes one fatal "e_pkiward_ocsp_der_strict" result. */
+enum pw_status pw_lint_ocsp(const uint8_t *der, size_t len, const struct pw_lint_opts *opts,
+                            struct pw_lint_results *out, struct pw_error *err) PW_WARN_UNUSED;
+
+/* Lints an already parsed OCSP response. */
+enum pw_status pw_lint_parsed_ocsp(const struct pw_ocsp_resp *r, const struct pw_lint_opts *opts,
+                                   struct pw_lint_results *out, struct pw_error *err) PW_WARN_UNUSED;
 
 /* Lints an already parsed certificate / CRL (no parsing cost). */
 enum pw_status pw_lint_parsed_cert(const struct pw_cert *c, const struct pw_lint_opts *opts,

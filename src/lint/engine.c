@@ -256,6 +256,37 @@ enum pw_status pw_lint_parsed_crl(const struct pw_crl *l, const struct pw_lint_o
 	return PW_OK;
 }
 
+enum pw_status pw_lint_parsed_ocsp(const struct pw_ocsp_resp *r, const struct pw_lint_opts *opts,
+                                   struct pw_lint_results *out, struct pw_error *err)
+{
+	enum pw_status st;
+	size_t nreg = 0;
+	uint8_t *sel = NULL;
+	const struct pw_lint_entry *reg;
+	struct pw_lint_ctx ctx;
+
+	if (r == NULL || out == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "no OCSP response or result set");
+	if ((reg = registry(&nreg, err)) == NULL)
+		return PW_ERR_USAGE;
+	if ((st = reset(out, nreg + 1, err)) != PW_OK)
+		return st;
+	if ((st = select_lints(opts, nreg, &sel, err)) != PW_OK)
+		return st;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.ocsp = r;
+	ctx.now = opts != NULL && opts->now != 0 ? opts->now : (int64_t)time(NULL);
+	ctx.issuer = opts != NULL ? opts->issuer : NULL;
+	ctx.profile = PW_PROFILE_NON_TLS; /* profiles describe certificates */
+	out->profile = ctx.profile;
+	out->kind = PW_KIND_CRL; /* not a certificate; callers name OCSP by the function used */
+	/* OCSP lints are dated by producedAt, the moment the response was signed. */
+	run_lints(reg, nreg, sel, &ctx, PW_TARGET_OCSP, PW_PROFILE_AUTO, r->produced_at, 0,
+	          opts != NULL && opts->include_na, out);
+	free(sel);
+	return PW_OK;
+}
+
 /* Records a parse failure as the single fatal result `name`. */
 static enum pw_status parse_failure(struct pw_lint_results *out, const char *name,
                                     enum pw_cert_kind kind, const struct pw_error *perr,
@@ -325,6 +356,32 @@ enum pw_status pw_lint_tbs(const uint8_t *der, size_t len, const struct pw_lint_
                            struct pw_lint_results *out, struct pw_error *err)
 {
 	return lint_cert_der(der, len, 1, opts, out, err);
+}
+
+enum pw_status pw_lint_ocsp(const uint8_t *der, size_t len, const struct pw_lint_opts *opts,
+                            struct pw_lint_results *out, struct pw_error *err)
+{
+	struct pw_error perr;
+	struct pw_ocsp_resp r;
+	enum pw_status st;
+
+	if (out == NULL || (der == NULL && len != 0))
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "invalid arguments");
+	if ((st = check_only(opts, err)) != PW_OK)
+		return st;
+	pw_ocsp_resp_init(&r);
+	pw_error_clear(&perr);
+	st = pw_ocsp_resp_parse(&r, der, len, &perr);
+	if (st == PW_ERR_NOMEM) {
+		if (err != NULL)
+			*err = perr;
+	} else if (st != PW_OK) {
+		st = parse_failure(out, PW_LINT_NAME_OCSP_DER_STRICT, PW_KIND_CRL, &perr, err);
+	} else {
+		st = pw_lint_parsed_ocsp(&r, opts, out, err);
+	}
+	pw_ocsp_resp_cleanup(&r);
+	return st;
 }
 
 enum pw_status pw_lint_crl(const uint8_t *der, size_t len, const struct pw_lint_opts *opts,

@@ -45,6 +45,7 @@ const char *pw_lint_registry_error(void);
 /* Lint names the engine itself emits (defined in lints/pkiward_der.c). */
 #define PW_LINT_NAME_DER_STRICT "e_pkiward_der_strict"
 #define PW_LINT_NAME_CRL_DER_STRICT "e_pkiward_crl_der_strict"
+#define PW_LINT_NAME_OCSP_DER_STRICT "e_pkiward_ocsp_der_strict"
 
 /* pw_lint_detect_profile with zcrypto's SelfSigned already computed. */
 enum pw_lint_profile pw_lint_detect_profile_ss_(const struct pw_cert *c, int self_signed);

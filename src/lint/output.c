@@ -11,7 +11,7 @@
 
 const char *pw_lint_target_str(enum pw_lint_target t)
 {
-	return t == PW_TARGET_CRL ? "crl" : "certificate";
+	return t == PW_TARGET_CRL ? "crl" : t == PW_TARGET_OCSP ? "ocsp" : "certificate";
 }
 
 /* json_object_set_new that reports failure (it frees `v` on failure). */

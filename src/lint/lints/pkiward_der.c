@@ -38,6 +38,16 @@ static const struct pw_lint_def defs[] = {
 		               "reported with the failing byte offset.",
 		.check = check_parsed,
 	},
+	{
+		.name = PW_LINT_NAME_OCSP_DER_STRICT,
+		.severity = PW_LINT_FATAL,
+		.source = PW_SRC_PKIWARD,
+		.target = PW_TARGET_OCSP,
+		.citation = "RFC 6960 §4.2.1; X.690 §10",
+		.description = "The OCSP response must be strict DER; otherwise it cannot be "
+		               "evaluated and is reported with the failing byte offset.",
+		.check = check_parsed,
+	},
 };
 
 const struct pw_lint_family pw_lint_family_pkiward_der = {
