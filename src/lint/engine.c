@@ -225,66 +225,59 @@ enum pw_status pw_lint_parsed_cert(const struct pw_cert *c, const struct pw_lint
 	return PW_OK;
 }
 
-enum pw_status pw_lint_parsed_crl(const struct pw_crl *l, const struct pw_lint_opts *opts,
-                                  struct pw_lint_results *out, struct pw_error *err)
+/* Runs the lints of a non-certificate target (CRL, OCSP response): no
+ * profile and no source gate apply, and `date` is what the NE window is
+ * measured against. `ctx` carries the object; the rest is filled here. */
+static enum pw_status run_object(struct pw_lint_ctx *ctx, enum pw_lint_target target,
+                                 enum pw_cert_kind kind, int64_t date,
+                                 const struct pw_lint_opts *opts, struct pw_lint_results *out,
+                                 struct pw_error *err)
 {
 	enum pw_status st;
 	size_t nreg = 0;
 	uint8_t *sel = NULL;
 	const struct pw_lint_entry *reg;
-	struct pw_lint_ctx ctx;
 
-	if (l == NULL || out == NULL)
-		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "no CRL or result set");
 	if ((reg = registry(&nreg, err)) == NULL)
 		return PW_ERR_USAGE;
 	if ((st = reset(out, nreg + 1, err)) != PW_OK)
 		return st;
 	if ((st = select_lints(opts, nreg, &sel, err)) != PW_OK)
 		return st;
-	memset(&ctx, 0, sizeof ctx);
-	ctx.crl = l;
-	ctx.now = opts != NULL && opts->now != 0 ? opts->now : (int64_t)time(NULL);
-	ctx.issuer = opts != NULL ? opts->issuer : NULL;
-	ctx.profile = PW_PROFILE_NON_TLS; /* profiles describe certificates */
-	out->profile = ctx.profile;
-	out->kind = PW_KIND_CRL;
-	/* zlint dates RevocationList lints by thisUpdate (lint/base.go). */
-	run_lints(reg, nreg, sel, &ctx, PW_TARGET_CRL, PW_PROFILE_AUTO, l->this_update, 0,
+	ctx->now = opts != NULL && opts->now != 0 ? opts->now : (int64_t)time(NULL);
+	ctx->issuer = opts != NULL ? opts->issuer : NULL;
+	ctx->profile = PW_PROFILE_NON_TLS; /* profiles describe certificates */
+	out->profile = ctx->profile;
+	out->kind = kind;
+	run_lints(reg, nreg, sel, ctx, target, PW_PROFILE_AUTO, date, 0,
 	          opts != NULL && opts->include_na, out);
 	free(sel);
 	return PW_OK;
 }
 
+enum pw_status pw_lint_parsed_crl(const struct pw_crl *l, const struct pw_lint_opts *opts,
+                                  struct pw_lint_results *out, struct pw_error *err)
+{
+	struct pw_lint_ctx ctx;
+	if (l == NULL || out == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "no CRL or result set");
+	memset(&ctx, 0, sizeof ctx);
+	ctx.crl = l;
+	/* zlint dates RevocationList lints by thisUpdate (lint/base.go). */
+	return run_object(&ctx, PW_TARGET_CRL, PW_KIND_CRL, l->this_update, opts, out, err);
+}
+
 enum pw_status pw_lint_parsed_ocsp(const struct pw_ocsp_resp *r, const struct pw_lint_opts *opts,
                                    struct pw_lint_results *out, struct pw_error *err)
 {
-	enum pw_status st;
-	size_t nreg = 0;
-	uint8_t *sel = NULL;
-	const struct pw_lint_entry *reg;
 	struct pw_lint_ctx ctx;
-
 	if (r == NULL || out == NULL)
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "no OCSP response or result set");
-	if ((reg = registry(&nreg, err)) == NULL)
-		return PW_ERR_USAGE;
-	if ((st = reset(out, nreg + 1, err)) != PW_OK)
-		return st;
-	if ((st = select_lints(opts, nreg, &sel, err)) != PW_OK)
-		return st;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.ocsp = r;
-	ctx.now = opts != NULL && opts->now != 0 ? opts->now : (int64_t)time(NULL);
-	ctx.issuer = opts != NULL ? opts->issuer : NULL;
-	ctx.profile = PW_PROFILE_NON_TLS; /* profiles describe certificates */
-	out->profile = ctx.profile;
-	out->kind = PW_KIND_CRL; /* not a certificate; callers name OCSP by the function used */
-	/* OCSP lints are dated by producedAt, the moment the response was signed. */
-	run_lints(reg, nreg, sel, &ctx, PW_TARGET_OCSP, PW_PROFILE_AUTO, r->produced_at, 0,
-	          opts != NULL && opts->include_na, out);
-	free(sel);
-	return PW_OK;
+	/* OCSP lints are dated by producedAt, the moment the response was signed;
+	 * the result kind is "not a certificate" (callers know they linted OCSP). */
+	return run_object(&ctx, PW_TARGET_OCSP, PW_KIND_CRL, r->produced_at, opts, out, err);
 }
 
 /* Records a parse failure as the single fatal result `name`. */
