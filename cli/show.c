@@ -212,7 +212,7 @@ static int on_validation(void *ctx, const struct pw_store_validation *v)
 static int on_event(void *ctx, const struct pw_store_event *e)
 {
 	char t[32];
-	(void)ctx;
+	(*(unsigned *)ctx)++;
 	printf("  #%lld  %s  %-20s  by %s  %s\n", (long long)e->id, pw_cli_time_iso(e->at, t, sizeof t),
 	       e->kind, e->actor ? e->actor : "-", e->payload ? e->payload : "");
 	return 1;
@@ -273,9 +273,12 @@ static int on_row(void *vctx, const struct pw_store_row *r)
 	/* The evidence trail of this certificate (events.h). */
 	char subj[PW_EVENTS_SUBJECT_MAX];
 	printf("events:\n");
-	if (pw_events_list(ctx->store, pw_events_subject_cert(r->sha256, subj), on_event, NULL,
+	unsigned n_events = 0;
+	if (pw_events_list(ctx->store, pw_events_subject_cert(r->sha256, subj), on_event, &n_events,
 	                   &verr) != PW_OK)
 		pw_cli_print_error("show", "events", &verr);
+	else if (n_events == 0)
+		printf("  (none recorded)\n");
 	return 1;
 }
 

@@ -35,7 +35,7 @@ print(c.most_common(1)[0][0])
 ")
 say "Every certificate ever issued for $domain and its subdomains (no date window)" \
     "pkiward find --domain $domain"
-"$pw" find --domain "$domain" 2>&1 | cut -c1-160 | head -15
+"$pw" find --domain "$domain" --limit 12 2>&1 | cut -c1-160
 
 say "How many certificates were validated with ACME http-01 (BR 3.2.2.4.19) in 2025?" \
     "pkiward find --dcv-method 3.2.2.4.19 --issued-after 2025-01-01 --issued-before 2026-01-01 --count"
@@ -43,7 +43,7 @@ say "How many certificates were validated with ACME http-01 (BR 3.2.2.4.19) in 2
 
 say "The same set as the CCADB incident report appendix (CSV, first rows)" \
     "pkiward find --dcv-method 3.2.2.4.19 --issued-after 2025-01-01 --issued-before 2026-01-01 --csv"
-"$pw" find --dcv-method 3.2.2.4.19 --issued-after 2025-01-01 --issued-before 2026-01-01 --csv | head -4 | cut -c1-200
+"$pw" find --dcv-method 3.2.2.4.19 --issued-after 2025-01-01 --issued-before 2026-01-01 --csv --limit 3 | cut -c1-200
 
 pre=$("$pw" find --precert --limit 1 --json | python3 -c "import json,sys;print(json.load(sys.stdin)[0]['sha256'])")
 say "One precertificate in full, with its final certificate (twin)" "pkiward show $pre"
