@@ -12,6 +12,13 @@ PACKAGES=(
   libicu-dev                   # Unicode normalisation checks in lints
   clang-14 libclang-rt-14-dev  # libFuzzer targets
   python3 xxd                  # test-data scripts
+  libmicrohttpd-dev            # HTTP server (OCSP, CRLs, ACME, portal, admin)
+  libcurl4-openssl-dev         # HTTP client (monitor) and SMTP client (replies)
+  libgmime-3.0-dev             # email intake (MIME)
+  softhsm2 libengine-pkcs11-openssl opensc  # PKCS#11 signing, tested with SoftHSM2
+  nginx wrk                    # caching-proxy e2e test; HTTP load benchmarks
+  python3-aiosmtpd             # SMTP sink in e2e tests
+  certbot                      # real ACME client in e2e tests
 )
 
 missing=()

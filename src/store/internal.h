@@ -102,6 +102,27 @@ enum pw_store_col {
 };
 
 struct pw_store_ext_ops;
+struct pw_store_publish_ops;
+struct pw_store_ocsp_ops;
+struct pw_store_monitor_ops;
+struct pw_store_incident_ops;
+struct pw_store_inventory_ops;
+struct pw_store_policy_ops;
+struct pw_store_serve_ops;
+
+/* The feature areas whose tables come after the evidence tables, one
+ * <area>_ops.h, sqlite_<area>.c and store_<area>.c each; a handle keeps one
+ * state pointer per area (its prepared statements). */
+enum pw_store_area {
+	PW_STORE_AREA_PUBLISH,
+	PW_STORE_AREA_OCSP,
+	PW_STORE_AREA_MONITOR,
+	PW_STORE_AREA_INCIDENT,
+	PW_STORE_AREA_INVENTORY,
+	PW_STORE_AREA_POLICY,
+	PW_STORE_AREA_SERVE,
+	PW_STORE_AREA_COUNT_
+};
 
 /* A backend. Every function fills *err on failure. The row callback of
  * `query` receives rows without dns_names (store.c adds them). */
@@ -132,6 +153,14 @@ struct pw_store_ops {
 	/* Evidence tables (events, revocations, blocked keys, reports, jobs):
 	 * ext.h. NULL when the backend has none. */
 	const struct pw_store_ext_ops *ext;
+	/* Feature areas (<area>_ops.h); NULL when the backend has none. */
+	const struct pw_store_publish_ops *publish;
+	const struct pw_store_ocsp_ops *ocsp;
+	const struct pw_store_monitor_ops *monitor;
+	const struct pw_store_incident_ops *incident;
+	const struct pw_store_inventory_ops *inventory;
+	const struct pw_store_policy_ops *policy;
+	const struct pw_store_serve_ops *serve;
 };
 
 /* Every backend handle starts with this. */
@@ -139,7 +168,16 @@ struct pw_store {
 	const struct pw_store_ops *ops;
 	int flags;
 	void *ext; /* the backend's state for the evidence functions (ext.h); NULL until used */
+	void *area[PW_STORE_AREA_COUNT_]; /* per-area state (<area>_ops.h); NULL until used */
 };
+
+/* Runs area and evidence functions inside the caller's transaction or, when
+ * none is open, in their own: txn_start opens one when needed (*own says so),
+ * txn_end commits it on PW_OK and rolls it back otherwise, returning st or
+ * the commit's error. */
+enum pw_status pw_store_txn_start(struct pw_store *s, int *own, struct pw_error *err);
+enum pw_status pw_store_txn_end(struct pw_store *s, int own, enum pw_status st,
+                                struct pw_error *err);
 
 /* Backend constructors. */
 enum pw_status pw_store_sqlite_open(const char *path, int flags, struct pw_store **out,

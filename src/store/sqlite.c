@@ -18,6 +18,13 @@
 #include "internal.h"
 #include "pkiward/buf.h"
 #include "sqlite_ext.h"
+#include "publish_ops.h"
+#include "ocsp_ops.h"
+#include "monitor_ops.h"
+#include "incident_ops.h"
+#include "inventory_ops.h"
+#include "policy_ops.h"
+#include "serve_ops.h"
 
 /* Page cache per handle (KiB, negative = size in KiB for SQLite). Large
  * enough to keep the hash indexes of ~1M certificates hot during ingest. */
@@ -128,7 +135,12 @@ static const char migration_1[] =
 
 /* Migration N is migrations[N - 1]; append only. */
 /* Migration 2 (the evidence tables) lives in sqlite_events.c. */
-static const char *const migrations[] = {migration_1, pw_sqlite_migration_2};
+/* Migrations 3-9 are the feature areas' (sqlite_<area>.c). */
+static const char *const migrations[] = {
+	migration_1,           pw_sqlite_migration_2, pw_sqlite_migration_3,
+	pw_sqlite_migration_4, pw_sqlite_migration_5, pw_sqlite_migration_6,
+	pw_sqlite_migration_7, pw_sqlite_migration_8, pw_sqlite_migration_9,
+};
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 _Static_assert(N_MIGRATIONS == PW_STORE_SCHEMA_VERSION,
@@ -422,10 +434,25 @@ fail:
 	return st;
 }
 
+/* Every area's statements go before the connection, like ext's. */
+static void close_areas(struct pw_store *s)
+{
+	void (*const closers[])(struct pw_store *) = {
+		pw_sqlite_publish_ops.close,   pw_sqlite_ocsp_ops.close,
+		pw_sqlite_monitor_ops.close,   pw_sqlite_incident_ops.close,
+		pw_sqlite_inventory_ops.close, pw_sqlite_policy_ops.close,
+		pw_sqlite_serve_ops.close,
+	};
+	for (size_t i = 0; i < sizeof closers / sizeof closers[0]; i++)
+		if (closers[i] != NULL)
+			closers[i](s);
+}
+
 static void sq_close(struct pw_store *s)
 {
 	struct sq_store *q = SQ(s);
 	pw_sqlite_ext_ops.close(s); /* its statements go before the connection */
+	close_areas(s);
 	for (int i = 0; i < S_COUNT_; i++)
 		sqlite3_finalize(q->st[i]);
 	for (size_t i = 0; i < PW_SQLITE_QUERY_CACHE; i++)
@@ -1112,4 +1139,11 @@ static const struct pw_store_ops sqlite_ops = {
 	.validations = sq_validations,
 	.stats = sq_stats,
 	.ext = &pw_sqlite_ext_ops,
+	.publish = &pw_sqlite_publish_ops,
+	.ocsp = &pw_sqlite_ocsp_ops,
+	.monitor = &pw_sqlite_monitor_ops,
+	.incident = &pw_sqlite_incident_ops,
+	.inventory = &pw_sqlite_inventory_ops,
+	.policy = &pw_sqlite_policy_ops,
+	.serve = &pw_sqlite_serve_ops,
 };

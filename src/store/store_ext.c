@@ -20,7 +20,7 @@ static enum pw_status check(struct pw_store *s, int write, struct pw_error *err)
 }
 
 /* Opens a transaction when none is open; *own says whether to close it. */
-static enum pw_status txn_start(struct pw_store *s, int *own, struct pw_error *err)
+enum pw_status pw_store_txn_start(struct pw_store *s, int *own, struct pw_error *err)
 {
 	*own = 0;
 	if (s->ops->in_txn(s))
@@ -31,7 +31,8 @@ static enum pw_status txn_start(struct pw_store *s, int *own, struct pw_error *e
 	return st;
 }
 
-static enum pw_status txn_end(struct pw_store *s, int own, enum pw_status st, struct pw_error *err)
+enum pw_status pw_store_txn_end(struct pw_store *s, int own, enum pw_status st,
+                                struct pw_error *err)
 {
 	if (!own)
 		return st;
@@ -82,7 +83,7 @@ enum pw_status pw_store_event_insert(struct pw_store *s, const struct pw_store_e
 	if (!text_ok(e->payload, PW_STORE_EVENT_MAX_PAYLOAD))
 		return pw_error_set(err, PW_ERR_LIMIT, 0, 0, "event.payload",
 		                    "payload over %zu bytes", PW_STORE_EVENT_MAX_PAYLOAD);
-	if ((st = txn_start(s, &own, err)) != PW_OK)
+	if ((st = pw_store_txn_start(s, &own, err)) != PW_OK)
 		return st;
 	/* Append-only and gap-free: the new row must follow the recorded head
 	 * and name its hash, or the chain would not verify. */
@@ -94,7 +95,7 @@ enum pw_status pw_store_event_insert(struct pw_store *s, const struct pw_store_e
 		                  (long long)e->id, (long long)head);
 	if (st == PW_OK)
 		st = s->ops->ext->event_insert(s, e, err);
-	return txn_end(s, own, st, err);
+	return pw_store_txn_end(s, own, st, err);
 }
 
 enum pw_status pw_store_event_list(struct pw_store *s, const char *subject, pw_store_event_fn fn,
@@ -131,10 +132,10 @@ enum pw_status pw_store_revocation_put(struct pw_store *s, const struct pw_store
 	if (r->has_reason && r->reason > 10)
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "reason",
 		                    "CRLReason %u is not defined (RFC 5280 §5.3.1)", r->reason);
-	if ((st = txn_start(s, &own, err)) != PW_OK)
+	if ((st = pw_store_txn_start(s, &own, err)) != PW_OK)
 		return st;
 	st = s->ops->ext->revocation_put(s, r, err);
-	return txn_end(s, own, st, err);
+	return pw_store_txn_end(s, own, st, err);
 }
 
 enum pw_status pw_store_blocked_key_put(struct pw_store *s, const struct pw_store_blocked_key *k,
@@ -154,10 +155,10 @@ enum pw_status pw_store_blocked_key_put(struct pw_store *s, const struct pw_stor
 	if (!text_ok(k->why, PW_STORE_EVENT_MAX_PAYLOAD) ||
 	    !text_ok(k->proof_type, PW_STORE_EVENT_MAX_TEXT))
 		return pw_error_set(err, PW_ERR_LIMIT, 0, 0, "blocked_key", "text too long");
-	if ((st = txn_start(s, &own, err)) != PW_OK)
+	if ((st = pw_store_txn_start(s, &own, err)) != PW_OK)
 		return st;
 	st = s->ops->ext->blocked_key_put(s, k, out_inserted, err);
-	return txn_end(s, own, st, err);
+	return pw_store_txn_end(s, own, st, err);
 }
 
 enum pw_status pw_store_blocked_key_list(struct pw_store *s, const uint8_t *spki_sha256,
@@ -187,10 +188,10 @@ enum pw_status pw_store_problem_report_add(struct pw_store *s,
 	    !text_ok(r->subject, PW_STORE_EVENT_MAX_TEXT) ||
 	    !text_ok(r->payload, PW_STORE_EVENT_MAX_PAYLOAD))
 		return pw_error_set(err, PW_ERR_LIMIT, 0, 0, "report", "a report field is too long");
-	if ((st = txn_start(s, &own, err)) != PW_OK)
+	if ((st = pw_store_txn_start(s, &own, err)) != PW_OK)
 		return st;
 	st = s->ops->ext->problem_report_add(s, r, out_id, err);
-	return txn_end(s, own, st, err);
+	return pw_store_txn_end(s, own, st, err);
 }
 
 enum pw_status pw_store_problem_report_set_status(struct pw_store *s, int64_t id,
@@ -202,10 +203,10 @@ enum pw_status pw_store_problem_report_set_status(struct pw_store *s, int64_t id
 		return st;
 	if (status == NULL || !text_ok(status, PW_STORE_EVENT_MAX_TEXT))
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "status", "missing or too long status");
-	if ((st = txn_start(s, &own, err)) != PW_OK)
+	if ((st = pw_store_txn_start(s, &own, err)) != PW_OK)
 		return st;
 	st = s->ops->ext->problem_report_set_status(s, id, status, err);
-	return txn_end(s, own, st, err);
+	return pw_store_txn_end(s, own, st, err);
 }
 
 enum pw_status pw_store_problem_report_get(struct pw_store *s, int64_t id,
@@ -241,10 +242,10 @@ enum pw_status pw_store_revoke_job_create(struct pw_store *s, const struct pw_st
 		return st;
 	if (j == NULL || out_id == NULL || (n > 0 && sha256s == NULL))
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
-	if ((st = txn_start(s, &own, err)) != PW_OK)
+	if ((st = pw_store_txn_start(s, &own, err)) != PW_OK)
 		return st;
 	st = s->ops->ext->job_create(s, j, sha256s, n, out_id, err);
-	return txn_end(s, own, st, err);
+	return pw_store_txn_end(s, own, st, err);
 }
 
 enum pw_status pw_store_revoke_job_pending(struct pw_store *s, int64_t job_id, int64_t after_seq,
@@ -268,10 +269,10 @@ enum pw_status pw_store_revoke_job_mark(struct pw_store *s, int64_t job_id, int6
 		return st;
 	if (outcome == NULL)
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL outcome");
-	if ((st = txn_start(s, &own, err)) != PW_OK)
+	if ((st = pw_store_txn_start(s, &own, err)) != PW_OK)
 		return st;
 	st = s->ops->ext->job_mark(s, job_id, seq, outcome, at, err);
-	return txn_end(s, own, st, err);
+	return pw_store_txn_end(s, own, st, err);
 }
 
 enum pw_status pw_store_revoke_job_finish(struct pw_store *s, int64_t job_id, int64_t at,
@@ -281,8 +282,8 @@ enum pw_status pw_store_revoke_job_finish(struct pw_store *s, int64_t job_id, in
 	enum pw_status st = check(s, 1, err);
 	if (st != PW_OK)
 		return st;
-	if ((st = txn_start(s, &own, err)) != PW_OK)
+	if ((st = pw_store_txn_start(s, &own, err)) != PW_OK)
 		return st;
 	st = s->ops->ext->job_finish(s, job_id, at, err);
-	return txn_end(s, own, st, err);
+	return pw_store_txn_end(s, own, st, err);
 }
