@@ -21,7 +21,9 @@
 	X(monitor, "check published CRLs and OCSP from outside") \
 	X(audit, "audit statements and coverage") \
 	X(policy, "CPS disclosure vs practice") \
-	X(incident, "problem reports and incidents") \
+	X(report, "problem reports: import, list, acknowledge, answer, close") \
+	X(incident, "incidents and their IRG reports") \
+	X(events, "verify and export the event log") \
 	X(token, "admin API tokens") \
 	X(serve, "the HTTP service") \
 	X(demo, "build a demo CA and certificate base") \

@@ -109,6 +109,7 @@ struct pw_store_incident_ops;
 struct pw_store_inventory_ops;
 struct pw_store_policy_ops;
 struct pw_store_serve_ops;
+struct pw_store_reports_ops;
 
 /* The feature areas whose tables come after the evidence tables, one
  * <area>_ops.h, sqlite_<area>.c and store_<area>.c each; a handle keeps one
@@ -121,6 +122,7 @@ enum pw_store_area {
 	PW_STORE_AREA_INVENTORY,
 	PW_STORE_AREA_POLICY,
 	PW_STORE_AREA_SERVE,
+	PW_STORE_AREA_REPORTS,
 	PW_STORE_AREA_COUNT_
 };
 
@@ -161,6 +163,7 @@ struct pw_store_ops {
 	const struct pw_store_inventory_ops *inventory;
 	const struct pw_store_policy_ops *policy;
 	const struct pw_store_serve_ops *serve;
+	const struct pw_store_reports_ops *reports;
 };
 
 /* Every backend handle starts with this. */

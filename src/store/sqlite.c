@@ -25,6 +25,7 @@
 #include "inventory_ops.h"
 #include "policy_ops.h"
 #include "serve_ops.h"
+#include "reports_ops.h"
 
 /* Page cache per handle (KiB, negative = size in KiB for SQLite). Large
  * enough to keep the hash indexes of ~1M certificates hot during ingest. */
@@ -135,11 +136,12 @@ static const char migration_1[] =
 
 /* Migration N is migrations[N - 1]; append only. */
 /* Migration 2 (the evidence tables) lives in sqlite_events.c. */
-/* Migrations 3-9 are the feature areas' (sqlite_<area>.c). */
+/* Migrations 3-10 are the feature areas' (sqlite_<area>.c). */
 static const char *const migrations[] = {
 	migration_1,           pw_sqlite_migration_2, pw_sqlite_migration_3,
 	pw_sqlite_migration_4, pw_sqlite_migration_5, pw_sqlite_migration_6,
 	pw_sqlite_migration_7, pw_sqlite_migration_8, pw_sqlite_migration_9,
+	pw_sqlite_migration_10,
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -441,7 +443,7 @@ static void close_areas(struct pw_store *s)
 		pw_sqlite_publish_ops.close,   pw_sqlite_ocsp_ops.close,
 		pw_sqlite_monitor_ops.close,   pw_sqlite_incident_ops.close,
 		pw_sqlite_inventory_ops.close, pw_sqlite_policy_ops.close,
-		pw_sqlite_serve_ops.close,
+		pw_sqlite_serve_ops.close,     pw_sqlite_reports_ops.close,
 	};
 	for (size_t i = 0; i < sizeof closers / sizeof closers[0]; i++)
 		if (closers[i] != NULL)
@@ -1146,4 +1148,5 @@ static const struct pw_store_ops sqlite_ops = {
 	.inventory = &pw_sqlite_inventory_ops,
 	.policy = &pw_sqlite_policy_ops,
 	.serve = &pw_sqlite_serve_ops,
+	.reports = &pw_sqlite_reports_ops,
 };
