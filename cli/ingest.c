@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ingest_lint.h"
 #include "pkiward/buf.h"
 #include "pkiward/store.h"
 
@@ -18,9 +19,12 @@ static void ingest_usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: pkiward ingest [--store PATH] [--metadata FILE.jsonl]... [--batch N]\n"
-	        "                      [--quiet] [--json] INPUT...\n"
+	        "                      [--lint] [--quiet] [--json] INPUT...\n"
 	        "  INPUT: PEM bundle, DER file (one or several certificates), directory\n"
-	        "  (recursive) or - for stdin. Metadata: docs/metadata.md.\n");
+	        "  (recursive) or - for stdin. Metadata: docs/metadata.md.\n"
+	        "  --lint: lint every certificate (new or already stored) with the full lint\n"
+	        "  set and store its notice/warn/error/fatal findings, replacing earlier ones;\n"
+	        "  `pkiward find --lint NAME` lists the certificates with a finding.\n");
 }
 
 struct ingest_ctx {
@@ -74,6 +78,7 @@ int pw_cli_ingest(int argc, char **argv)
 		{"batch", required_argument, NULL, 'b'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"json", no_argument, NULL, 'j'},
+		{"lint", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -82,9 +87,10 @@ int pw_cli_ingest(int argc, char **argv)
 	size_t n_meta = 0;
 	struct ingest_ctx ctx = {0};
 	struct pw_store_ingest_opts io = {0};
-	int c;
+	struct pw_cli_ingest_lint lint;
+	int c, do_lint = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:m:b:qjh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:m:b:qjlh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': store_flag = optarg; break;
 		case 'm':
@@ -108,6 +114,7 @@ int pw_cli_ingest(int argc, char **argv)
 		}
 		case 'q': ctx.quiet = 1; break;
 		case 'j': ctx.json = 1; break;
+		case 'l': do_lint = 1; break;
 		case 'h': ingest_usage(stdout); return PW_EXIT_OK;
 		default: ingest_usage(stderr); return PW_EXIT_USAGE;
 		}
@@ -123,6 +130,11 @@ int pw_cli_ingest(int argc, char **argv)
 	io.progress = on_progress;
 	io.report = on_report;
 	io.ctx = &ctx;
+	pw_cli_ingest_lint_init(&lint);
+	if (do_lint) {
+		io.findings = pw_cli_ingest_lint_findings;
+		io.findings_ctx = &lint;
+	}
 
 	const char *path = pw_cli_store_path(store_flag);
 	struct pw_error err;
@@ -130,6 +142,7 @@ int pw_cli_ingest(int argc, char **argv)
 	struct pw_store *s = NULL;
 	if (pw_store_open(path, PW_STORE_CREATE, &s, &err) != PW_OK) {
 		pw_cli_print_error("ingest", path, &err);
+		pw_cli_ingest_lint_cleanup(&lint);
 		return PW_EXIT_USAGE;
 	}
 	struct pw_store_ingest_summary sum = {0};
@@ -137,16 +150,18 @@ int pw_cli_ingest(int argc, char **argv)
 	                                    (size_t)(argc - optind), &io, &sum, &err);
 	pw_cli_progress_end();
 	pw_store_close(s);
+	pw_cli_ingest_lint_cleanup(&lint);
 	if (ctx.json) {
 		printf("{\"files\": %llu, \"objects\": %llu, \"ingested\": %llu, "
 		       "\"already_present\": %llu, \"rejected\": %llu, \"skipped\": %llu, "
 		       "\"metadata_lines\": %llu, \"metadata_applied\": %llu, "
-		       "\"metadata_errors\": %llu}\n",
+		       "\"metadata_errors\": %llu, \"linted\": %llu, \"findings\": %llu}\n",
 		       (unsigned long long)sum.files, (unsigned long long)sum.objects,
 		       (unsigned long long)sum.ingested, (unsigned long long)sum.already_present,
 		       (unsigned long long)sum.rejected, (unsigned long long)sum.skipped,
 		       (unsigned long long)sum.metadata_lines, (unsigned long long)sum.metadata_applied,
-		       (unsigned long long)sum.metadata_errors);
+		       (unsigned long long)sum.metadata_errors, (unsigned long long)sum.linted,
+		       (unsigned long long)sum.findings);
 	} else {
 		printf("ingested %llu, already present %llu, rejected %llu, skipped %llu "
 		       "(non-certificates); metadata: %llu applied, %llu refused\n",
@@ -154,6 +169,9 @@ int pw_cli_ingest(int argc, char **argv)
 		       (unsigned long long)sum.rejected, (unsigned long long)sum.skipped,
 		       (unsigned long long)sum.metadata_applied,
 		       (unsigned long long)sum.metadata_errors);
+		if (do_lint)
+			printf("linted %llu certificates: %llu findings stored (find --lint NAME)\n",
+			       (unsigned long long)sum.linted, (unsigned long long)sum.findings);
 	}
 	if (st != PW_OK) {
 		pw_cli_print_error("ingest", path, &err);

@@ -1245,6 +1245,88 @@ static void test_revoked_lint_filters(void **state)
 	free_pop(&p);
 }
 
+/* ingest --lint's hook: findings travel with each certificate, replace
+ * earlier ones on re-ingest, and a failing producer stops the ingest without
+ * storing that batch. */
+struct find_hook {
+	int fail_after; /* -1: never */
+	int calls;
+};
+
+static int findings_hook(void *ctx, const struct pw_cert *c, struct pw_buf *out, size_t *n,
+                         struct pw_error *err)
+{
+	struct find_hook *h = ctx;
+	if (h->fail_after >= 0 && h->calls >= h->fail_after) {
+		pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "hook refused");
+		return 0;
+	}
+	h->calls++;
+	*n = 1;
+	pw_buf_puts(out, c->is_ca ? "n_test_ca" : "w_test_leaf");
+	pw_buf_append(out, "", 1);
+	pw_buf_puts(out, c->is_ca ? "info" : "warn");
+	pw_buf_append(out, "", 1);
+	return 1;
+}
+
+static void test_findings_hook(void **state)
+{
+	struct fx *f = *state;
+	struct pw_store_ingest_opts o;
+	struct pw_store_ingest_summary sum;
+	struct pw_store_filter flt;
+	struct rows rs;
+	struct pw_error err;
+	struct find_hook h = {.fail_after = -1};
+	char pem[400];
+	X509 *v[] = {f->ca, leaf(f, "a.example", NULL, 41, T0, 0, 0),
+	             leaf(f, "b.example", NULL, 42, T0, 0, 0)};
+
+	path_in(f, "hook.pem", pem, sizeof pem);
+	write_pem(pem, v, 3);
+	const char *in[] = {pem};
+	memset(&o, 0, sizeof o);
+	o.findings = findings_hook;
+	o.findings_ctx = &h;
+	o.now = T0;
+	assert_int_equal(pw_store_ingest(f->s, in, 1, &o, &sum, &err), PW_OK);
+	assert_int_equal(sum.ingested, 3);
+	assert_int_equal(sum.linted, 3);
+	assert_int_equal(sum.findings, 3);
+	memset(&flt, 0, sizeof flt);
+	flt.lint = "w_test_leaf";
+	assert_int_equal(find_n(f, &flt, &rs), 2);
+	assert_true(rows_have(&rs, v[1]) && rows_have(&rs, v[2]));
+	flt.lint = "n_test_ca";
+	assert_int_equal(find_n(f, &flt, &rs), 1);
+	assert_true(rows_have(&rs, f->ca));
+
+	/* Re-ingest: already present, findings refreshed, none duplicated. */
+	assert_int_equal(pw_store_ingest(f->s, in, 1, &o, &sum, &err), PW_OK);
+	assert_int_equal(sum.already_present, 3);
+	assert_int_equal(sum.linted, 3);
+	flt.lint = "w_test_leaf";
+	assert_int_equal(find_n(f, &flt, &rs), 2);
+
+	/* A producer failure stops the ingest with its error. */
+	X509 *w[] = {leaf(f, "c.example", NULL, 43, T0, 0, 0)};
+	path_in(f, "hook2.pem", pem, sizeof pem);
+	write_pem(pem, w, 1);
+	const char *in2[] = {pem};
+	h.fail_after = 0;
+	h.calls = 0;
+	pw_error_clear(&err);
+	assert_int_not_equal(pw_store_ingest(f->s, in2, 1, &o, &sum, &err), PW_OK);
+	assert_string_equal(err.msg, "hook refused");
+	memset(&flt, 0, sizeof flt);
+	flt.name = "c.example";
+	assert_int_equal(find_n(f, &flt, &rs), 0);
+	X509_free(v[1]);
+	X509_free(v[2]);
+	X509_free(w[0]);
+}
+
 static void test_metadata_parser(void **state)
 {
 	(void)state;
@@ -1342,6 +1424,7 @@ int main(void)
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_metadata_parser),
 		cmocka_unit_test_setup_teardown(test_open_and_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_findings_hook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ingest_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batches_across_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejections, setup, teardown),

@@ -238,7 +238,21 @@ struct pw_store_ingest_summary {
 	uint64_t metadata_lines;    /* non-empty metadata lines read */
 	uint64_t metadata_applied;  /* metadata lines applied */
 	uint64_t metadata_errors;   /* metadata lines refused (see reports) */
+	uint64_t findings;          /* lint findings stored (ingest --lint) */
+	uint64_t linted;            /* certificates whose findings were (re)stored */
 };
+
+/* A per-certificate findings producer (`pkiward ingest --lint`): the store
+ * cannot lint (lint/ sits beside it, not below), so the caller passes one.
+ * Called on the parsing thread with each parsed certificate; appends zero or
+ * more findings to *out, each "<lint name> NUL <result> NUL" (result: "error",
+ * "warn", "notice", "fatal"...), and sets *n to their number. Returns 1, or 0
+ * with *err set to stop the ingest. The findings replace the certificate's
+ * earlier ones in the same transaction that stores it, so re-ingesting with a
+ * newer lint set re-lints the base. */
+struct pw_buf;
+typedef int (*pw_store_findings_fn)(void *ctx, const struct pw_cert *c, struct pw_buf *out,
+                                    size_t *n, struct pw_error *err);
 
 /* Progress: bytes of input processed so far out of the total (total is the
  * sum of file sizes found before starting; 0 if unknown, e.g. stdin), and
@@ -262,6 +276,8 @@ struct pw_store_ingest_opts {
 	pw_store_progress_fn progress;  /* may be NULL */
 	pw_store_report_fn report;      /* may be NULL */
 	void *ctx;                      /* passed to both callbacks */
+	pw_store_findings_fn findings;  /* may be NULL: no lint findings stored */
+	void *findings_ctx;             /* passed to findings */
 };
 
 /* Ingests `inputs`: file paths, directories (recursively, in name order;

@@ -587,6 +587,26 @@ static int do_object(struct worker *w, struct pw_cert *c, const struct pw_object
 		memcpy(it->sha256, c->sha256, 32);
 		return 1;
 	}
+	if (w->ic->o->findings != NULL) {
+		/* Linted here, on the parsing thread, from the model already built:
+		 * the findings travel in the batch and are stored in the same
+		 * transaction as the certificate. */
+		size_t off = b->data.len, nf = 0;
+		pw_error_clear(&e);
+		if (!w->ic->o->findings(w->ic->o->findings_ctx, c, &b->data, &nf, &e)) {
+			w->fatal = e;
+			if (w->fatal.status == PW_OK)
+				w->fatal.status = PW_ERR_USAGE;
+			w->failed = 1;
+			b->n--; /* the item is not complete */
+			return 0;
+		}
+		if (b->data.failed)
+			return 0;
+		it->ro.r.has_findings = 1;
+		it->ro.r.n_findings = nf;
+		it->ro.findings_off = off;
+	}
 	it->type = IT_CERT;
 	it->is_object = 1;
 	it->path_off = path_off;
@@ -689,7 +709,7 @@ static void *worker_main(void *arg)
 	if (ok)
 		ok = emit(w);
 	/* Failing without a stop request from the writer means memory ran out. */
-	if (!ok && !w->stopped) {
+	if (!ok && !w->stopped && !w->failed) {
 		pw_error_set(&w->fatal, PW_ERR_NOMEM, 0, 0, NULL, "out of memory while parsing");
 		w->failed = 1;
 	}
@@ -718,7 +738,7 @@ static int consume(struct ictx *ic, struct batch *b, struct pw_error *err)
 	struct pw_store *s = ic->s;
 	enum pw_status st;
 	struct pw_error e;
-	uint64_t ingested = 0, present = 0;
+	uint64_t ingested = 0, present = 0, findings = 0, linted = 0;
 
 	if (b->n_certs > 0 && (st = s->ops->begin(s, err)) != PW_OK)
 		return 0;
@@ -750,12 +770,18 @@ static int consume(struct ictx *ic, struct batch *b, struct pw_error *err)
 			ingested++;
 		else
 			present++;
+		if (it->ro.r.has_findings) {
+			findings += it->ro.r.n_findings;
+			linted++;
+		}
 	}
 	if (b->n_certs > 0 && (st = s->ops->commit(s, err)) != PW_OK)
 		return 0;
 	/* Counted only once the batch is durable. */
 	ic->sum->ingested += ingested;
 	ic->sum->already_present += present;
+	ic->sum->findings += findings;
+	ic->sum->linted += linted;
 	ic->sum->files += b->files;
 	ic->sum->bytes = b->bytes_done;
 	if (ic->o->progress != NULL)

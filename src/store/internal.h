@@ -52,6 +52,11 @@ struct pw_store_rec {
 	size_t names_len; /* bytes of the packed list */
 	size_t n_names;
 	int64_t ingested_at;
+	/* Lint findings to store with it (replacing earlier ones) when
+	 * has_findings: packed "lint NUL result NUL" pairs. */
+	int has_findings;
+	const char *findings;
+	size_t n_findings;
 };
 
 /* Query building: a find becomes a fixed SELECT plus a subset of fixed WHERE
@@ -200,6 +205,7 @@ int pw_store_rec_build(const struct pw_cert *c, int64_t ingested_at, struct pw_s
 struct pw_store_rec_off {
 	struct pw_store_rec r; /* hashes, ints; pointer fields unused */
 	size_t serial_off, issuer_off, subject_off, aki_off, ski_off, der_off, names_off;
+	size_t findings_off; /* when r.has_findings */
 };
 int pw_store_rec_build_off(const struct pw_cert *c, int64_t ingested_at,
                            struct pw_store_rec_off *ro, struct pw_buf *scratch,

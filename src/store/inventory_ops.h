@@ -10,10 +10,28 @@
 #define PW_STORE_INVENTORY_OPS_H
 
 #include "internal.h"
+#include "pkiward/store_inventory.h"
 
 struct pw_store_inventory_ops {
 	/* Releases the area's per-handle state; NULL when it keeps none. */
 	void (*close)(struct pw_store *s);
+	/* Arguments are checked by store_inventory.c; each runs inside a
+	 * transaction when it writes. */
+	enum pw_status (*audit_put)(struct pw_store *s, const struct pw_store_audit_statement *a,
+	                            const uint8_t *fingerprints, size_t n, int64_t *out_id,
+	                            int *out_inserted, struct pw_error *err);
+	enum pw_status (*audit_list)(struct pw_store *s, pw_store_audit_fn fn, void *ctx,
+	                             struct pw_error *err);
+	enum pw_status (*audit_scope_list)(struct pw_store *s, pw_store_audit_scope_fn fn,
+	                                   void *ctx, struct pw_error *err);
+	enum pw_status (*ccadb_record_put)(struct pw_store *s, const struct pw_store_ccadb_record *r,
+	                                   struct pw_error *err);
+	enum pw_status (*ccadb_record_list)(struct pw_store *s, pw_store_ccadb_record_fn fn,
+	                                    void *ctx, struct pw_error *err);
+	enum pw_status (*ca_cert_list)(struct pw_store *s, pw_store_ca_cert_fn fn, void *ctx,
+	                               struct pw_error *err);
+	enum pw_status (*issued_counts)(struct pw_store *s, pw_store_issued_fn fn, void *ctx,
+	                                struct pw_error *err);
 };
 
 /* The SQLite implementation (sqlite_inventory.c) and its schema migration, number

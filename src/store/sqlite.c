@@ -177,6 +177,9 @@ enum stmt_id {
 	S_COUNT_CAS,
 	S_PAGE_COUNT,
 	S_PAGE_SIZE,
+	S_ID_BY_SHA256,
+	S_DEL_FINDINGS,
+	S_INS_FINDING,
 	S_COUNT_
 };
 
@@ -225,6 +228,9 @@ static const char *const stmt_sql[S_COUNT_] = {
 	[S_COUNT_CAS] = "SELECT COUNT(*) FROM ca",
 	[S_PAGE_COUNT] = "PRAGMA page_count",
 	[S_PAGE_SIZE] = "PRAGMA page_size",
+	[S_ID_BY_SHA256] = "SELECT id FROM certificate WHERE sha256 = ?",
+	[S_DEL_FINDINGS] = "DELETE FROM lint_finding WHERE cert_id = ?",
+	[S_INS_FINDING] = "INSERT OR REPLACE INTO lint_finding (cert_id, lint, result) VALUES (?, ?, ?)",
 };
 
 struct qcache {
@@ -732,6 +738,40 @@ static enum pw_status put_ca(struct sq_store *q, const struct pw_store_rec *r, i
 	return PW_OK;
 }
 
+/* Stores r's lint findings for certificate `id`, first dropping the ones an
+ * earlier lint run left (`replace`). */
+static enum pw_status put_findings(struct sq_store *q, int64_t id, const struct pw_store_rec *r,
+                                   int replace, struct pw_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (replace) {
+		if ((st = stmt(q, S_DEL_FINDINGS, err)) == NULL)
+			return PW_ERR_STORE;
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st);
+		done(st);
+		if (rc != SQLITE_DONE)
+			return sqerr(q, err, "lint_finding");
+	}
+	const char *p = r->findings;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const char *lint = p;
+		const char *result = lint + strlen(lint) + 1;
+		p = result + strlen(result) + 1;
+		if ((st = stmt(q, S_INS_FINDING, err)) == NULL)
+			return PW_ERR_STORE;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, lint, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, result, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		done(st);
+		if (rc != SQLITE_DONE)
+			return sqerr(q, err, "lint_finding");
+	}
+	return PW_OK;
+}
+
 static enum pw_status sq_put(struct pw_store *s, const struct pw_store_rec *r, int *out_inserted,
                              struct pw_error *err)
 {
@@ -778,9 +818,24 @@ static enum pw_status sq_put(struct pw_store *s, const struct pw_store_rec *r, i
 	}
 	if (rc != SQLITE_DONE)
 		return sqerr(q, err, "certificate");
-	if (sqlite3_changes(q->db) == 0)
-		return PW_OK; /* already present */
+	if (sqlite3_changes(q->db) == 0) {
+		/* Already present: only its lint findings are refreshed (a re-lint
+		 * of the base with a newer lint set). */
+		if (!r->has_findings)
+			return PW_OK;
+		if ((st = stmt(q, S_ID_BY_SHA256, err)) == NULL)
+			return PW_ERR_STORE;
+		sqlite3_bind_blob(st, 1, r->sha256, 32, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		done(st);
+		if (rc != SQLITE_ROW)
+			return sqerr(q, err, "certificate");
+		return put_findings(q, id, r, 1, err);
+	}
 	id = sqlite3_last_insert_rowid(q->db);
+	if (r->has_findings && (ret = put_findings(q, id, r, 0, err)) != PW_OK)
+		return ret;
 
 	if ((st = stmt(q, S_INS_DER, err)) == NULL)
 		return PW_ERR_STORE;

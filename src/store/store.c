@@ -487,6 +487,7 @@ void pw_store_rec_rebase(struct pw_store_rec_off *ro, const uint8_t *base)
 	r->ski = r->ski_len ? base + ro->ski_off : NULL;
 	r->der = base + ro->der_off;
 	r->names = (const char *)base + ro->names_off;
+	r->findings = r->has_findings ? (const char *)base + ro->findings_off : NULL;
 }
 
 int pw_store_rec_build(const struct pw_cert *c, int64_t ingested_at, struct pw_store_rec *r,
