@@ -40,6 +40,65 @@ static int tally_cmp(const void *a, const void *b)
 	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
 }
 
+struct lint_cost {
+	const char *name;
+	double us; /* CPU microseconds per certificate */
+};
+
+static int cost_cmp(const void *a, const void *b)
+{
+	const struct lint_cost *x = a, *y = b;
+	return x->us < y->us ? 1 : x->us > y->us ? -1 : 0;
+}
+
+/* PW_BENCH_PER_LINT=N: after the main runs, times each lint alone (opts.only)
+ * over the first N already-parsed certificates and prints the costliest 25,
+ * so optimisation goes where the time is. */
+static void per_lint(const uint8_t *buf, const size_t *offs, const size_t *lens, size_t n,
+                     int64_t now)
+{
+	size_t nl = pw_lint_count();
+	struct pw_cert *cs = calloc(n, sizeof *cs);
+	struct lint_cost *cost = calloc(nl, sizeof *cost);
+	struct pw_lint_results res;
+	struct pw_error err;
+	double total = 0;
+	if (cs == NULL || cost == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		pw_cert_init(&cs[i]);
+		if (pw_cert_parse(&cs[i], buf + offs[i], lens[i], &err) != PW_OK)
+			goto out;
+	}
+	pw_lint_results_init(&res);
+	for (size_t l = 0; l < nl; l++) {
+		const char *only[2] = {pw_lint_get0(l)->name, NULL};
+		struct pw_lint_opts o;
+		memset(&o, 0, sizeof o);
+		o.now = now;
+		o.only = only;
+		double c0 = cpu_now();
+		for (size_t i = 0; i < n; i++)
+			if (pw_lint_parsed_cert(&cs[i], &o, &res, &err) != PW_OK)
+				break;
+		cost[l].name = only[0];
+		cost[l].us = (cpu_now() - c0) / (double)n * 1e6;
+		total += cost[l].us;
+	}
+	pw_lint_results_cleanup(&res);
+	qsort(cost, nl, sizeof *cost, cost_cmp);
+	printf("per-lint CPU cost over %zu certificates (engine overhead included; sum %.1f us):\n",
+	       n, total);
+	for (size_t l = 0; l < nl && l < 25; l++)
+		printf("  %8.2f us  %s\n", cost[l].us, cost[l].name);
+out:
+	if (cs != NULL)
+		for (size_t i = 0; i < n; i++)
+			pw_cert_cleanup(&cs[i]);
+	free(cs);
+	free(cost);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -136,6 +195,9 @@ int main(int argc, char **argv)
 	printf("most frequent findings:\n");
 	for (size_t t = 0; t < nlints && t < BENCH_TOP_FINDINGS && tallies[t].n > 0; t++)
 		printf("  %8zu  %s\n", tallies[t].n, tallies[t].def->name);
+	const char *pl = getenv("PW_BENCH_PER_LINT");
+	if (pl != NULL && atoi(pl) > 0)
+		per_lint(buf, offs, lens, (size_t)atoi(pl) < n ? (size_t)atoi(pl) : n, opts.now);
 	pw_lint_results_cleanup(&res);
 	pw_cert_cleanup(&c);
 	free(tallies);
