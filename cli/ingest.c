@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "ingest_lint.h"
 #include "pkiward/buf.h"
+#include "pkiward/events.h"
 #include "pkiward/store.h"
 
 int pw_cli_ingest(int argc, char **argv);
@@ -68,6 +69,26 @@ static void on_progress(void *vctx, uint64_t done, uint64_t total, uint64_t obje
 	(void)objects;
 	if (!ctx->quiet)
 		pw_cli_progress("ingest (bytes)", done, total);
+}
+
+/* Every committed batch is an event in its own transaction (DESIGN.md: every
+ * state change is an event), naming the first and last certificate so an
+ * incident timeline can say when a certificate entered the base. */
+static enum pw_status on_batch(void *vctx, struct pw_store *s, const struct pw_store_batch_info *b,
+                               struct pw_error *err)
+{
+	(void)vctx;
+	char first[65], last[65], payload[400], actor[96];
+	const char *user = getenv("USER");
+	pw_hex_encode(b->first_sha256, 32, first);
+	pw_hex_encode(b->last_sha256, 32, last);
+	snprintf(payload, sizeof payload,
+	         "{\"ingested\": %llu, \"already_present\": %llu, \"linted\": %llu, "
+	         "\"findings\": %llu, \"first_sha256\": \"%s\", \"last_sha256\": \"%s\"}",
+	         (unsigned long long)b->ingested, (unsigned long long)b->already_present,
+	         (unsigned long long)b->linted, (unsigned long long)b->findings, first, last);
+	snprintf(actor, sizeof actor, "cli:%.64s", user != NULL && *user ? user : "unknown");
+	return pw_events_append(s, 0, "ingest.batch", NULL, actor, payload, NULL, NULL, err);
 }
 
 int pw_cli_ingest(int argc, char **argv)
@@ -130,6 +151,7 @@ int pw_cli_ingest(int argc, char **argv)
 	io.progress = on_progress;
 	io.report = on_report;
 	io.ctx = &ctx;
+	io.on_batch = on_batch;
 	pw_cli_ingest_lint_init(&lint);
 	if (do_lint) {
 		io.findings = pw_cli_ingest_lint_findings;

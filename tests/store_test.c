@@ -1270,6 +1270,18 @@ static int findings_hook(void *ctx, const struct pw_cert *c, struct pw_buf *out,
 	return 1;
 }
 
+static enum pw_status batch_hook(void *ctx, struct pw_store *s,
+                                 const struct pw_store_batch_info *b, struct pw_error *err)
+{
+	struct find_hook *h = ctx;
+	(void)s;
+	assert_true(b->has_certs);
+	if (h->fail_after >= 0 && h->calls >= h->fail_after)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "batch", "batch hook refused");
+	h->calls++;
+	return PW_OK;
+}
+
 static void test_findings_hook(void **state)
 {
 	struct fx *f = *state;
@@ -1322,9 +1334,31 @@ static void test_findings_hook(void **state)
 	memset(&flt, 0, sizeof flt);
 	flt.name = "c.example";
 	assert_int_equal(find_n(f, &flt, &rs), 0);
+
+	/* The batch hook runs inside the batch's transaction: its failure rolls
+	 * the batch back. */
+	o.findings = NULL;
+	o.on_batch = batch_hook;
+	o.batch_ctx = &h;
+	h.fail_after = -1;
+	h.calls = 0;
+	assert_int_equal(pw_store_ingest(f->s, in2, 1, &o, &sum, &err), PW_OK);
+	assert_int_equal(h.calls, 1);
+	assert_int_equal(find_n(f, &flt, &rs), 1);
+	X509 *u[] = {leaf(f, "d.example", NULL, 44, T0, 0, 0)};
+	path_in(f, "hook3.pem", pem, sizeof pem);
+	write_pem(pem, u, 1);
+	const char *in3[] = {pem};
+	h.fail_after = 0;
+	pw_error_clear(&err);
+	assert_int_not_equal(pw_store_ingest(f->s, in3, 1, &o, &sum, &err), PW_OK);
+	assert_string_equal(err.msg, "batch hook refused");
+	flt.name = "d.example";
+	assert_int_equal(find_n(f, &flt, &rs), 0);
 	X509_free(v[1]);
 	X509_free(v[2]);
 	X509_free(w[0]);
+	X509_free(u[0]);
 }
 
 static void test_metadata_parser(void **state)

@@ -250,6 +250,21 @@ struct pw_store_ingest_summary {
  * with *err set to stop the ingest. The findings replace the certificate's
  * earlier ones in the same transaction that stores it, so re-ingesting with a
  * newer lint set re-lints the base. */
+/* What one committed ingest batch did (pw_store_batch_fn). */
+struct pw_store_batch_info {
+	uint64_t ingested, already_present, linted, findings;
+	uint8_t first_sha256[32], last_sha256[32]; /* of the certificates handled (if any) */
+	int has_certs;
+};
+
+/* Called inside each batch's transaction, just before it commits, so the
+ * caller can record the batch as an event in the same transaction (events/
+ * sits above store/): returning anything but PW_OK rolls the batch back and
+ * stops the ingest with *err. */
+typedef enum pw_status (*pw_store_batch_fn)(void *ctx, struct pw_store *s,
+                                            const struct pw_store_batch_info *b,
+                                            struct pw_error *err);
+
 struct pw_buf;
 typedef int (*pw_store_findings_fn)(void *ctx, const struct pw_cert *c, struct pw_buf *out,
                                     size_t *n, struct pw_error *err);
@@ -278,6 +293,8 @@ struct pw_store_ingest_opts {
 	void *ctx;                      /* passed to both callbacks */
 	pw_store_findings_fn findings;  /* may be NULL: no lint findings stored */
 	void *findings_ctx;             /* passed to findings */
+	pw_store_batch_fn on_batch;     /* may be NULL */
+	void *batch_ctx;                /* passed to on_batch */
 };
 
 /* Ingests `inputs`: file paths, directories (recursively, in name order;

@@ -739,6 +739,8 @@ static int consume(struct ictx *ic, struct batch *b, struct pw_error *err)
 	enum pw_status st;
 	struct pw_error e;
 	uint64_t ingested = 0, present = 0, findings = 0, linted = 0;
+	struct pw_store_batch_info bi;
+	memset(&bi, 0, sizeof bi);
 
 	if (b->n_certs > 0 && (st = s->ops->begin(s, err)) != PW_OK)
 		return 0;
@@ -770,9 +772,27 @@ static int consume(struct ictx *ic, struct batch *b, struct pw_error *err)
 			ingested++;
 		else
 			present++;
+		if (!bi.has_certs)
+			memcpy(bi.first_sha256, it->ro.r.sha256, 32);
+		memcpy(bi.last_sha256, it->ro.r.sha256, 32);
+		bi.has_certs = 1;
 		if (it->ro.r.has_findings) {
 			findings += it->ro.r.n_findings;
 			linted++;
+		}
+	}
+	if (b->n_certs > 0 && ic->o->on_batch != NULL) {
+		bi.ingested = ingested;
+		bi.already_present = present;
+		bi.linted = linted;
+		bi.findings = findings;
+		pw_error_clear(&e);
+		if ((st = ic->o->on_batch(ic->o->batch_ctx, s, &bi, &e)) != PW_OK) {
+			*err = e;
+			if (err->status == PW_OK)
+				err->status = st;
+			s->ops->rollback(s);
+			return 0;
 		}
 	}
 	if (b->n_certs > 0 && (st = s->ops->commit(s, err)) != PW_OK)

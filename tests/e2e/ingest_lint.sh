@@ -36,6 +36,10 @@ expect_status 0 "re-ingest --lint" "$PKIWARD" ingest --store "$S" --quiet --lint
 n=$(sqlite3 "$S" "SELECT COUNT(*) FROM lint_finding WHERE lint = 'e_stale_lint'")
 check "a re-lint replaces earlier findings (stale rows: $n)" test "$n" = 0
 
+# Every committed batch is an event carrying the counts.
+n=$(sqlite3 "$S" "SELECT COUNT(*) FROM event WHERE kind = 'ingest.batch' AND payload LIKE '%\"linted\": 2%'")
+check "ingest batches are events with their lint counts ($n)" test "$n" -ge 2
+
 # A rejected object does not stop linting the rest.
 printf 'garbage' >"$TMP/in/junk.der"
 expect_status 1 "junk among certificates: exit 1, the rest linted" \
