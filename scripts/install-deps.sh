@@ -19,6 +19,7 @@ PACKAGES=(
   nginx wrk                    # caching-proxy e2e test; HTTP load benchmarks
   python3-aiosmtpd             # SMTP sink in e2e tests
   certbot                      # real ACME client in e2e tests
+  libpq-dev postgresql-15      # PostgreSQL backend; a throwaway cluster in e2e tests
 )
 
 missing=()

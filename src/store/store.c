@@ -17,6 +17,7 @@
 #include <openssl/sha.h>
 
 #include "internal.h"
+#include "postgres_internal.h"
 #include "pkiward/buf.h"
 
 /* ------------------------------------------------------------------------ */
@@ -36,8 +37,7 @@ enum pw_status pw_store_open(const char *location, int flags, struct pw_store **
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "store", "invalid open flags 0x%x",
 		                    (unsigned)flags);
 	if (strncmp(location, "postgresql://", 13) == 0 || strncmp(location, "postgres://", 11) == 0)
-		return pw_error_set(err, PW_ERR_STORE, 0, 0, "store",
-		                    "PostgreSQL backend not built into this pkiward");
+		return pw_store_pg_open(location, flags, out, err);
 	return pw_store_sqlite_open(location, flags, out, err);
 }
 

@@ -1,0 +1,1169 @@
+/* store/postgres.c: the PostgreSQL backend of the certificate base (issue 9,
+ * first part): the core operations — schema, transactions, certificate
+ * writes, metadata, find queries, validations, stats — over libpq, with
+ * named prepared statements and binary parameters and results (hashes and DER
+ * travel as raw bytes, never hex). The evidence tables and feature areas have
+ * no PostgreSQL side yet: their ops are NULL, so their functions answer
+ * "the postgresql backend has no ..." instead of misbehaving.
+ *
+ * One connection per handle (libpq connections are not shared between
+ * threads); ingest's parser thread never touches it. */
+#include <endian.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "pkiward/buf.h"
+#include "ext.h"
+#include "postgres_internal.h"
+
+/* PostgreSQL type OIDs (pg_type.h; stable across versions). */
+#define PG_OID_BYTEA 17
+#define PG_OID_INT8 20
+#define PG_OID_TEXT 25
+
+/* Parameters of one statement: store.c queries have at most
+ * PW_STORE_MAX_BINDS. */
+#define PG_MAX_PARAMS PW_STORE_MAX_BINDS
+/* Distinct find queries kept prepared per connection. */
+#define PG_QUERY_CACHE 64
+/* An error message from the server is cut to this many bytes. */
+#define PG_MSG_MAX 300
+
+enum pstmt {
+	P_INS_CERT,
+	P_CERT_ID,
+	P_INS_DER,
+	P_INS_NAME,
+	P_INS_ISSUER_NAME,
+	P_FIND_ISSUER_CA,
+	P_INS_CA,
+	P_GET_CA,
+	P_SET_CA_ID,
+	P_LINK_LEAVES,
+	P_META_LINK,
+	P_META_UPD,
+	P_META_VAL,
+	P_ISSUER_OF_CA,
+	P_VALIDATIONS,
+	P_COUNT_CERTS,
+	P_COUNT_PRECERTS,
+	P_COUNT_NAMES,
+	P_COUNT_VALIDATIONS,
+	P_COUNT_CAS,
+	P_DB_SIZE,
+	P_DEL_FINDINGS,
+	P_INS_FINDING,
+	P_EVENT_LOCK,
+	P_EVENT_HEAD,
+	P_EVENT_INS,
+	P_EVENT_HEAD_SET,
+	P_EVENT_LIST_ALL,
+	P_EVENT_LIST_SUBJECT,
+	P_COUNT_
+};
+
+/* The same statements as sqlite.c's, in PostgreSQL's dialect ($n). */
+static const char *const pstmt_sql[P_COUNT_] = {
+	[P_INS_CERT] =
+		"INSERT INTO certificate (sha256, link_sha256, issuer_name_sha256, issuer, serial,"
+		" spki_sha256, subject, not_before, not_after, precert, is_ca, aki, issuer_ca_id,"
+		" ingested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+		" ON CONFLICT DO NOTHING RETURNING id",
+	[P_CERT_ID] = "SELECT id FROM certificate WHERE sha256 = $1",
+	[P_INS_DER] = "INSERT INTO certificate_der (cert_id, der) VALUES ($1, $2)",
+	[P_INS_NAME] = "INSERT INTO name (rev, cert_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+	[P_INS_ISSUER_NAME] =
+		"INSERT INTO issuer_name (name_sha256, text) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+	/* RFC 5280 §4.2.1.1: AKI keyIdentifier = issuer SKI when both exist. */
+	[P_FIND_ISSUER_CA] = "SELECT id FROM ca WHERE subject_name_sha256 = $1"
+	                     " AND ($2::bytea IS NULL OR ski IS NULL OR ski = $2) ORDER BY id LIMIT 1",
+	[P_INS_CA] = "INSERT INTO ca (subject_name_sha256, spki_sha256, subject, ski)"
+	             " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id",
+	[P_GET_CA] = "SELECT id FROM ca WHERE subject_name_sha256 = $1 AND spki_sha256 = $2",
+	[P_SET_CA_ID] = "UPDATE certificate SET ca_id = $1 WHERE id = $2",
+	[P_LINK_LEAVES] = "UPDATE certificate SET issuer_ca_id = $1 WHERE issuer_name_sha256 = $2"
+	                  " AND issuer_ca_id IS NULL AND ($3::bytea IS NULL OR aki IS NULL OR aki = $3)",
+	[P_META_LINK] = "SELECT link_sha256, issuer_name_sha256, serial FROM certificate"
+	                " WHERE sha256 = $1",
+	[P_META_UPD] = "UPDATE certificate SET profile = COALESCE($1, profile),"
+	               " order_id = COALESCE($2, order_id), subscriber = COALESCE($3, subscriber)"
+	               " WHERE issuer_name_sha256 = $5 AND serial = $6 AND link_sha256 = $4",
+	[P_META_VAL] = "INSERT INTO validation (cert_id, name, method, at)"
+	               " SELECT id, $2, $3, $4 FROM certificate WHERE issuer_name_sha256 = $5"
+	               " AND serial = $6 AND link_sha256 = $1 ON CONFLICT DO NOTHING",
+	[P_ISSUER_OF_CA] = "SELECT a.subject_name_sha256, a.ski FROM certificate c"
+	                   " JOIN ca a ON a.id = c.ca_id WHERE c.sha256 = $1",
+	[P_VALIDATIONS] = "SELECT v.name, v.method, v.at FROM validation v"
+	                  " JOIN certificate c ON c.id = v.cert_id WHERE c.sha256 = $1"
+	                  " ORDER BY v.at, v.name, v.method",
+	[P_COUNT_CERTS] = "SELECT COUNT(*) FROM certificate",
+	[P_COUNT_PRECERTS] = "SELECT COUNT(*) FROM certificate WHERE precert = 1",
+	[P_COUNT_NAMES] = "SELECT COUNT(*) FROM name",
+	[P_COUNT_VALIDATIONS] = "SELECT COUNT(*) FROM validation",
+	[P_COUNT_CAS] = "SELECT COUNT(*) FROM ca",
+	[P_DB_SIZE] = "SELECT pg_database_size(current_database())",
+	[P_DEL_FINDINGS] = "DELETE FROM lint_finding WHERE cert_id = $1",
+	[P_INS_FINDING] = "INSERT INTO lint_finding (cert_id, lint, result) VALUES ($1, $2, $3)"
+	                  " ON CONFLICT (cert_id, lint) DO UPDATE SET result = EXCLUDED.result",
+	/* Appends are serialised across nodes: the lock is held to the end of
+	 * the appending transaction, so two nodes never chain onto one head. */
+	[P_EVENT_LOCK] = "SELECT pg_advisory_xact_lock(7070708)",
+	[P_EVENT_HEAD] = "SELECT id, hash FROM event_head WHERE one = 1",
+	[P_EVENT_INS] = "INSERT INTO event (id, at, kind, subject, actor, payload, prev_hash, hash)"
+	                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+	[P_EVENT_HEAD_SET] = "INSERT INTO event_head (one, id, hash) VALUES (1, $1, $2)"
+	                     " ON CONFLICT (one) DO UPDATE SET id = EXCLUDED.id, hash = EXCLUDED.hash",
+	[P_EVENT_LIST_ALL] = "SELECT id, at, kind, subject, actor, payload, prev_hash, hash"
+	                     " FROM event ORDER BY id",
+	[P_EVENT_LIST_SUBJECT] = "SELECT id, at, kind, subject, actor, payload, prev_hash, hash"
+	                         " FROM event WHERE subject = $1 ORDER BY id",
+};
+
+struct pg_store {
+	struct pw_store base;
+	PGconn *conn;
+	unsigned char prepared[P_COUNT_];
+	uint64_t qkeys[PG_QUERY_CACHE]; /* find queries prepared as "q<key>" */
+	size_t n_qkeys;
+	/* The issuing CA of the last certificate written (runs of one issuer). */
+	int issuer_ca_valid;
+	uint8_t issuer_ca_name[32];
+	uint8_t issuer_ca_aki[64];
+	size_t issuer_ca_aki_len;
+	int64_t issuer_ca_id;
+};
+
+#define PG(s) ((struct pg_store *)(s))
+
+/* Parameters in libpq's arrays; ints are sent as big-endian int8. */
+struct params {
+	const char *v[PG_MAX_PARAMS];
+	int len[PG_MAX_PARAMS];
+	int fmt[PG_MAX_PARAMS];
+	Oid type[PG_MAX_PARAMS];
+	uint64_t ints[PG_MAX_PARAMS];
+	int n;
+};
+
+static void p_blob(struct params *p, const void *v, size_t n)
+{
+	/* An empty BYTEA still needs a non-NULL pointer (NULL means SQL NULL). */
+	p->v[p->n] = v != NULL ? (const char *)v : "";
+	p->len[p->n] = (int)n;
+	p->fmt[p->n] = 1;
+	p->type[p->n++] = PG_OID_BYTEA;
+}
+
+static void p_blob_or_null(struct params *p, const void *v, size_t n)
+{
+	if (v == NULL || n == 0) {
+		p->v[p->n] = NULL;
+		p->len[p->n] = 0;
+		p->fmt[p->n] = 1;
+		p->type[p->n++] = PG_OID_BYTEA;
+		return;
+	}
+	p_blob(p, v, n);
+}
+
+static void p_text(struct params *p, const char *t)
+{
+	p->v[p->n] = t; /* NULL: SQL NULL */
+	p->len[p->n] = 0;
+	p->fmt[p->n] = 0;
+	p->type[p->n++] = PG_OID_TEXT;
+}
+
+static void p_text_n(struct params *p, const char *t, size_t n, struct pw_buf *tmp)
+{
+	/* Text parameters are NUL-terminated for libpq: copy a counted one. */
+	size_t off = tmp->len;
+	pw_buf_append(tmp, t, n);
+	pw_buf_append(tmp, "", 1);
+	p->v[p->n] = (const char *)(uintptr_t)off; /* rebased in fix_text */
+	p->len[p->n] = -1;
+	p->fmt[p->n] = 0;
+	p->type[p->n++] = PG_OID_TEXT;
+}
+
+static void p_int(struct params *p, int64_t v)
+{
+	p->ints[p->n] = htobe64((uint64_t)v);
+	p->v[p->n] = (const char *)&p->ints[p->n];
+	p->len[p->n] = 8;
+	p->fmt[p->n] = 1;
+	p->type[p->n++] = PG_OID_INT8;
+}
+
+static void p_int_or_null(struct params *p, int64_t v)
+{
+	if (v > 0) {
+		p_int(p, v);
+		return;
+	}
+	p->v[p->n] = NULL;
+	p->len[p->n] = 0;
+	p->fmt[p->n] = 1;
+	p->type[p->n++] = PG_OID_INT8;
+}
+
+static enum pw_status pgerr(struct pg_store *q, const PGresult *r, struct pw_error *err,
+                            const char *what)
+{
+	const char *m = r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(q->conn);
+	char msg[PG_MSG_MAX];
+	snprintf(msg, sizeof msg, "%s", m != NULL && *m ? m : "unknown error");
+	msg[strcspn(msg, "\n")] = '\0';
+	return pw_error_set(err, PW_ERR_STORE, 0, 0, what, "postgresql: %s", msg);
+}
+
+static int result_ok(const PGresult *r)
+{
+	ExecStatusType t = PQresultStatus(r);
+	return t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
+}
+
+/* Runs a one-off command (no parameters) in text mode. */
+static enum pw_status exec_simple(struct pg_store *q, const char *sql, struct pw_error *err)
+{
+	PGresult *r = PQexec(q->conn, sql);
+	enum pw_status st = result_ok(r) ? PW_OK : pgerr(q, r, err, "sql");
+	PQclear(r);
+	return st;
+}
+
+/* Prepares (once per connection) and runs statement id; NULL (err set) on
+ * failure, else a result the caller PQclears. Results are binary. */
+static PGresult *run(struct pg_store *q, enum pstmt id, const struct params *p,
+                     struct pw_error *err, const char *what)
+{
+	char name[16];
+	snprintf(name, sizeof name, "p%d", (int)id);
+	if (!q->prepared[id]) {
+		PGresult *r = PQprepare(q->conn, name, pstmt_sql[id], p->n, p->type);
+		if (!result_ok(r)) {
+			pgerr(q, r, err, what);
+			PQclear(r);
+			return NULL;
+		}
+		PQclear(r);
+		q->prepared[id] = 1;
+	}
+	PGresult *r = PQexecPrepared(q->conn, name, p->n, p->v, p->len, p->fmt, 1);
+	if (!result_ok(r)) {
+		pgerr(q, r, err, what);
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Binary results: integers by their width, bytea and text as raw bytes
+ * (libpq NUL-terminates every value). */
+static int64_t get_int(const PGresult *r, int row, int col)
+{
+	const char *v = PQgetvalue(r, row, col);
+	uint64_t u64;
+	uint32_t u32;
+	uint16_t u16;
+	switch (PQgetlength(r, row, col)) {
+	case 8: memcpy(&u64, v, 8); return (int64_t)be64toh(u64);
+	case 4: memcpy(&u32, v, 4); return (int32_t)be32toh(u32);
+	case 2: memcpy(&u16, v, 2); return (int16_t)be16toh(u16);
+	default: return 0;
+	}
+}
+
+static void get32(const PGresult *r, int row, int col, uint8_t out[32])
+{
+	if (PQgetlength(r, row, col) == 32)
+		memcpy(out, PQgetvalue(r, row, col), 32);
+	else
+		memset(out, 0, 32);
+}
+
+static const char *get_text(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Connection, schema, transactions                                          */
+/* ------------------------------------------------------------------------ */
+
+static enum pw_status one_int_simple(struct pg_store *q, const char *sql, int64_t *out,
+                                     struct pw_error *err)
+{
+	PGresult *r = PQexec(q->conn, sql);
+	enum pw_status st = PW_OK;
+	if (!result_ok(r) || PQntuples(r) != 1)
+		st = pgerr(q, r, err, "schema_version");
+	else
+		*out = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return st;
+}
+
+static enum pw_status migrate(struct pg_store *q, int flags, struct pw_error *err)
+{
+	enum pw_status st;
+	int64_t version = 0, others = 0;
+	char sql[128];
+
+	/* One transaction under an advisory lock: two nodes opening a new
+	 * database at once do not both apply a migration, and a failure leaves
+	 * the previous version intact. */
+	if ((st = exec_simple(q, "BEGIN", err)) != PW_OK)
+		return st;
+	if ((st = exec_simple(q, "SELECT pg_advisory_xact_lock(7070707)", err)) != PW_OK ||
+	    (st = one_int_simple(q,
+	                         "SELECT COUNT(*) FROM information_schema.tables"
+	                         " WHERE table_schema = current_schema()"
+	                         " AND table_name <> 'schema_version'",
+	                         &others, err)) != PW_OK ||
+	    (st = exec_simple(q,
+	                      "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+	                      " applied_at BIGINT NOT NULL)",
+	                      err)) != PW_OK ||
+	    (st = one_int_simple(q, "SELECT COALESCE(MAX(version), 0) FROM schema_version", &version,
+	                         err)) != PW_OK)
+		goto fail;
+	if (version == 0 && others > 0) {
+		st = pw_error_set(err, PW_ERR_STORE, 0, 0, "schema",
+		                  "not a pkiward store (the database holds other tables)");
+		goto fail;
+	}
+	if (version == 0 && !(flags & PW_STORE_CREATE)) {
+		st = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "store",
+		                  "no pkiward store in this database (run `pkiward init`)");
+		goto fail;
+	}
+	if (version > PW_PG_N_MIGRATIONS) {
+		st = pw_error_set(err, PW_ERR_STORE, 0, 0, "schema_version",
+		                  "schema version %lld is newer than this pkiward (%d)",
+		                  (long long)version, PW_PG_N_MIGRATIONS);
+		goto fail;
+	}
+	if (version < PW_PG_N_MIGRATIONS && (flags & PW_STORE_READONLY)) {
+		st = pw_error_set(err, PW_ERR_STORE, 0, 0, "schema_version",
+		                  "schema version %lld needs migrating; open it writable once",
+		                  (long long)version);
+		goto fail;
+	}
+	for (int64_t v = version; v < PW_PG_N_MIGRATIONS; v++) {
+		if ((st = exec_simple(q, pw_pg_migrations[v], err)) != PW_OK)
+			goto fail;
+		/* Both values are integers from this program, not input. */
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO schema_version VALUES (%lld, EXTRACT(EPOCH FROM now())::bigint)",
+		         (long long)v + 1);
+		if ((st = exec_simple(q, sql, err)) != PW_OK)
+			goto fail;
+	}
+	return exec_simple(q, "COMMIT", err);
+fail:
+	PQclear(PQexec(q->conn, "ROLLBACK"));
+	return st;
+}
+
+static void pg_close(struct pw_store *s)
+{
+	struct pg_store *q = PG(s);
+	if (q->conn != NULL && PQtransactionStatus(q->conn) != PQTRANS_IDLE)
+		PQclear(PQexec(q->conn, "ROLLBACK"));
+	PQfinish(q->conn);
+	free(q);
+}
+
+static enum pw_status pg_schema_version(struct pw_store *s, int *out, struct pw_error *err)
+{
+	int64_t v = 0;
+	enum pw_status st =
+		one_int_simple(PG(s), "SELECT COALESCE(MAX(version), 0) FROM schema_version", &v, err);
+	if (st == PW_OK)
+		*out = (int)v;
+	return st;
+}
+
+static enum pw_status pg_begin(struct pw_store *s, struct pw_error *err)
+{
+	if (PQtransactionStatus(PG(s)->conn) != PQTRANS_IDLE)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "store", "a transaction is already open");
+	return exec_simple(PG(s), "BEGIN", err);
+}
+
+static enum pw_status pg_commit(struct pw_store *s, struct pw_error *err)
+{
+	return exec_simple(PG(s), "COMMIT", err);
+}
+
+static void pg_rollback(struct pw_store *s)
+{
+	struct pg_store *q = PG(s);
+	PQclear(PQexec(q->conn, "ROLLBACK"));
+	q->issuer_ca_valid = 0; /* the cached id may have been rolled back */
+}
+
+static int pg_in_txn(struct pw_store *s)
+{
+	PGTransactionStatusType t = PQtransactionStatus(PG(s)->conn);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writing                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static enum pw_status cmd(struct pg_store *q, enum pstmt id, const struct params *p,
+                          struct pw_error *err, const char *what)
+{
+	PGresult *r = run(q, id, p, err, what);
+	if (r == NULL)
+		return PW_ERR_STORE;
+	PQclear(r);
+	return PW_OK;
+}
+
+/* The first column of the first row as an integer; *found 0 when no row. */
+static enum pw_status one_id(struct pg_store *q, enum pstmt id, const struct params *p,
+                             int64_t *out, int *found, struct pw_error *err, const char *what)
+{
+	PGresult *r = run(q, id, p, err, what);
+	if (r == NULL)
+		return PW_ERR_STORE;
+	*found = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0);
+	*out = *found ? get_int(r, 0, 0) : 0;
+	PQclear(r);
+	return PW_OK;
+}
+
+static enum pw_status issuer_ca(struct pg_store *q, const struct pw_store_rec *r, int64_t *out,
+                                struct pw_error *err)
+{
+	struct params p = {0};
+	int found;
+	if (q->issuer_ca_valid && memcmp(q->issuer_ca_name, r->issuer_name_sha256, 32) == 0 &&
+	    q->issuer_ca_aki_len == r->aki_len &&
+	    (r->aki_len == 0 || memcmp(q->issuer_ca_aki, r->aki, r->aki_len) == 0)) {
+		*out = q->issuer_ca_id;
+		return PW_OK;
+	}
+	p_blob(&p, r->issuer_name_sha256, 32);
+	p_blob_or_null(&p, r->aki, r->aki_len);
+	enum pw_status st = one_id(q, P_FIND_ISSUER_CA, &p, out, &found, err, "ca");
+	if (st != PW_OK)
+		return st;
+	if (r->aki_len <= sizeof q->issuer_ca_aki) {
+		memcpy(q->issuer_ca_name, r->issuer_name_sha256, 32);
+		if (r->aki_len)
+			memcpy(q->issuer_ca_aki, r->aki, r->aki_len);
+		q->issuer_ca_aki_len = r->aki_len;
+		q->issuer_ca_id = *out;
+		q->issuer_ca_valid = 1;
+	}
+	return PW_OK;
+}
+
+static enum pw_status put_issuer_name(struct pg_store *q, const uint8_t hash[32], const char *text,
+                                      struct pw_error *err)
+{
+	struct params p = {0};
+	p_blob(&p, hash, 32);
+	p_text(&p, text);
+	return cmd(q, P_INS_ISSUER_NAME, &p, err, "issuer_name");
+}
+
+/* A CA certificate creates (or joins) its CA identity and links the
+ * certificates it issued that were stored before it (as sqlite.c). */
+static enum pw_status put_ca(struct pg_store *q, const struct pw_store_rec *r, int64_t cert_id,
+                             struct pw_error *err)
+{
+	enum pw_status st;
+	struct params p = {0};
+	int64_t ca_id;
+	int added, found;
+
+	if ((st = put_issuer_name(q, r->subject_name_sha256, r->subject, err)) != PW_OK)
+		return st;
+	p_blob(&p, r->subject_name_sha256, 32);
+	p_blob(&p, r->spki_sha256, 32);
+	p_text(&p, r->subject);
+	p_blob_or_null(&p, r->ski, r->ski_len);
+	if ((st = one_id(q, P_INS_CA, &p, &ca_id, &added, err, "ca")) != PW_OK)
+		return st;
+	if (!added) {
+		memset(&p, 0, sizeof p);
+		p_blob(&p, r->subject_name_sha256, 32);
+		p_blob(&p, r->spki_sha256, 32);
+		if ((st = one_id(q, P_GET_CA, &p, &ca_id, &found, err, "ca")) != PW_OK)
+			return st;
+		if (!found)
+			return pw_error_set(err, PW_ERR_STORE, 0, 0, "ca", "CA identity vanished");
+	}
+	memset(&p, 0, sizeof p);
+	p_int(&p, ca_id);
+	p_int(&p, cert_id);
+	if ((st = cmd(q, P_SET_CA_ID, &p, err, "certificate.ca_id")) != PW_OK)
+		return st;
+	if (added) {
+		q->issuer_ca_valid = 0;
+		memset(&p, 0, sizeof p);
+		p_int(&p, ca_id);
+		p_blob(&p, r->subject_name_sha256, 32);
+		p_blob_or_null(&p, r->ski, r->ski_len);
+		if ((st = cmd(q, P_LINK_LEAVES, &p, err, "certificate.issuer_ca_id")) != PW_OK)
+			return st;
+	}
+	return PW_OK;
+}
+
+static enum pw_status put_findings(struct pg_store *q, int64_t id, const struct pw_store_rec *r,
+                                   int replace, struct pw_error *err)
+{
+	enum pw_status st;
+	struct params p = {0};
+	if (replace) {
+		p_int(&p, id);
+		if ((st = cmd(q, P_DEL_FINDINGS, &p, err, "lint_finding")) != PW_OK)
+			return st;
+	}
+	const char *f = r->findings;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const char *lint = f;
+		const char *result = lint + strlen(lint) + 1;
+		f = result + strlen(result) + 1;
+		memset(&p, 0, sizeof p);
+		p_int(&p, id);
+		p_text(&p, lint);
+		p_text(&p, result);
+		if ((st = cmd(q, P_INS_FINDING, &p, err, "lint_finding")) != PW_OK)
+			return st;
+	}
+	return PW_OK;
+}
+
+static enum pw_status pg_put(struct pw_store *s, const struct pw_store_rec *r, int *out_inserted,
+                             struct pw_error *err)
+{
+	struct pg_store *q = PG(s);
+	enum pw_status st;
+	struct params p = {0};
+	int64_t issuer_id = 0, id;
+	int found;
+
+	*out_inserted = 0;
+	if ((st = issuer_ca(q, r, &issuer_id, err)) != PW_OK)
+		return st;
+	p_blob(&p, r->sha256, 32);
+	p_blob(&p, r->link_sha256, 32);
+	p_blob(&p, r->issuer_name_sha256, 32);
+	p_text(&p, r->issuer);
+	p_blob(&p, r->serial, r->serial_len);
+	p_blob(&p, r->spki_sha256, 32);
+	p_text(&p, r->subject);
+	p_int(&p, r->not_before);
+	p_int(&p, r->not_after);
+	p_int(&p, r->precert);
+	p_int(&p, r->is_ca);
+	p_blob_or_null(&p, r->aki, r->aki_len);
+	p_int_or_null(&p, issuer_id);
+	p_int(&p, r->ingested_at);
+	/* ON CONFLICT DO NOTHING covers both unique keys, so a conflict never
+	 * aborts the batch's transaction; which one it was is asked after. */
+	if ((st = one_id(q, P_INS_CERT, &p, &id, &found, err, "certificate")) != PW_OK)
+		return st;
+	if (!found) {
+		memset(&p, 0, sizeof p);
+		p_blob(&p, r->sha256, 32);
+		if ((st = one_id(q, P_CERT_ID, &p, &id, &found, err, "certificate")) != PW_OK)
+			return st;
+		if (found) /* already present: only its lint findings are refreshed */
+			return r->has_findings ? put_findings(q, id, r, 1, err) : PW_OK;
+		char hex[2 * PW_STORE_MAX_SERIAL + 1];
+		pw_hex_encode(r->serial, r->serial_len, hex);
+		/* BR 7.1: serials are unique per issuer (as sqlite.c). */
+		return pw_error_set(err, PW_ERR_EXISTS, 0, 0, "tbsCertificate.serialNumber",
+		                    "another %s from issuer \"%s\" already has serial %s",
+		                    r->precert ? "precertificate" : "certificate", r->issuer, hex);
+	}
+	memset(&p, 0, sizeof p);
+	p_int(&p, id);
+	p_blob(&p, r->der, r->der_len);
+	if ((st = cmd(q, P_INS_DER, &p, err, "certificate_der")) != PW_OK)
+		return st;
+	const char *n = r->names;
+	for (size_t i = 0; i < r->n_names; i++) {
+		int kind = (unsigned char)n[0];
+		const char *key = n + 1;
+		memset(&p, 0, sizeof p);
+		p_text(&p, key);
+		p_int(&p, id);
+		p_int(&p, kind);
+		if ((st = cmd(q, P_INS_NAME, &p, err, "name")) != PW_OK)
+			return st;
+		n = key + strlen(key) + 1;
+	}
+	if ((st = put_issuer_name(q, r->issuer_name_sha256, r->issuer, err)) != PW_OK)
+		return st;
+	if (r->is_ca && (st = put_ca(q, r, id, err)) != PW_OK)
+		return st;
+	if (r->has_findings && (st = put_findings(q, id, r, 0, err)) != PW_OK)
+		return st;
+	*out_inserted = 1;
+	return PW_OK;
+}
+
+static enum pw_status pg_apply_metadata(struct pw_store *s, const struct pw_store_metadata *m,
+                                        struct pw_error *err)
+{
+	struct pg_store *q = PG(s);
+	struct params p = {0};
+	enum pw_status st;
+	uint8_t link[32], iname[32], serial[PW_STORE_MAX_SERIAL];
+	size_t serial_len;
+	char hex[65];
+
+	p_blob(&p, m->sha256, 32);
+	PGresult *r = run(q, P_META_LINK, &p, err, "certificate");
+	if (r == NULL)
+		return PW_ERR_STORE;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		pw_hex_encode(m->sha256, 32, hex);
+		return pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "sha256",
+		                    "no certificate with SHA-256 %s in the store or this ingest", hex);
+	}
+	get32(r, 0, 0, link);
+	get32(r, 0, 1, iname);
+	serial_len = (size_t)PQgetlength(r, 0, 2);
+	if (serial_len > sizeof serial)
+		serial_len = sizeof serial;
+	memcpy(serial, PQgetvalue(r, 0, 2), serial_len);
+	PQclear(r);
+	if (m->profile != NULL || m->order != NULL || m->subscriber != NULL) {
+		memset(&p, 0, sizeof p);
+		p_text(&p, m->profile);
+		p_text(&p, m->order);
+		p_text(&p, m->subscriber);
+		p_blob(&p, link, 32);
+		p_blob(&p, iname, 32);
+		p_blob(&p, serial, serial_len);
+		if ((st = cmd(q, P_META_UPD, &p, err, "certificate")) != PW_OK)
+			return st;
+	}
+	for (size_t i = 0; i < m->n_validations; i++) {
+		const struct pw_store_validation *v = &m->validations[i];
+		memset(&p, 0, sizeof p);
+		p_blob(&p, link, 32);
+		p_text(&p, v->name);
+		p_text(&p, v->method);
+		p_int(&p, v->at);
+		p_blob(&p, iname, 32);
+		p_blob(&p, serial, serial_len);
+		if ((st = cmd(q, P_META_VAL, &p, err, "validation")) != PW_OK)
+			return st;
+	}
+	return PW_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static enum pw_status pg_issuer_of_ca_cert(struct pw_store *s, const uint8_t sha256[32],
+                                           uint8_t name_sha256[32], uint8_t *ski, size_t ski_max,
+                                           size_t *ski_len, struct pw_error *err)
+{
+	struct pg_store *q = PG(s);
+	struct params p = {0};
+	char hex[65];
+	*ski_len = 0;
+	p_blob(&p, sha256, 32);
+	PGresult *r = run(q, P_ISSUER_OF_CA, &p, err, "ca");
+	if (r == NULL)
+		return PW_ERR_STORE;
+	enum pw_status st = PW_OK;
+	if (PQntuples(r) > 0 && PQgetlength(r, 0, 0) == 32) {
+		memcpy(name_sha256, PQgetvalue(r, 0, 0), 32);
+		size_t n = PQgetisnull(r, 0, 1) ? 0 : (size_t)PQgetlength(r, 0, 1);
+		if (n > 0 && n <= ski_max) {
+			memcpy(ski, PQgetvalue(r, 0, 1), n);
+			*ski_len = n;
+		}
+	} else {
+		pw_hex_encode(sha256, 32, hex);
+		st = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "issuer",
+		                  "no CA certificate with SHA-256 %s in the store", hex);
+	}
+	PQclear(r);
+	return st;
+}
+
+/* store.c's queries use "?" placeholders in order; PostgreSQL wants $n.
+ * The builder's SQL holds no quoted text, but quotes are honoured anyway. */
+static int to_dollar(const char *sql, struct pw_buf *out)
+{
+	int n = 0, quoted = 0;
+	for (const char *c = sql; *c; c++) {
+		if (*c == '\'')
+			quoted = !quoted;
+		if (*c == '?' && !quoted)
+			pw_buf_printf(out, "$%d", ++n);
+		else
+			pw_buf_append(out, c, 1);
+	}
+	pw_buf_append(out, "", 1);
+	return !out->failed;
+}
+
+/* Prepares query qu once per connection (by its key) and runs it. */
+static PGresult *run_query(struct pg_store *q, const struct pw_store_query *qu,
+                           const struct params *p, struct pw_error *err)
+{
+	char name[24];
+	size_t i;
+	snprintf(name, sizeof name, "q%016" PRIx64, qu->key);
+	for (i = 0; i < q->n_qkeys && q->qkeys[i] != qu->key; i++)
+		;
+	if (i == q->n_qkeys) {
+		struct pw_buf sql;
+		pw_buf_init(&sql);
+		if (!to_dollar(qu->sql, &sql)) {
+			pw_buf_cleanup(&sql);
+			pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
+			return NULL;
+		}
+		if (q->n_qkeys == PG_QUERY_CACHE) {
+			/* Full: forget the oldest server-side statement. */
+			char old[24], dealloc[40];
+			snprintf(old, sizeof old, "q%016" PRIx64, q->qkeys[0]);
+			snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", old);
+			PQclear(PQexec(q->conn, dealloc));
+			memmove(q->qkeys, q->qkeys + 1, (PG_QUERY_CACHE - 1) * sizeof q->qkeys[0]);
+			q->n_qkeys--;
+		}
+		PGresult *r = PQprepare(q->conn, name, (const char *)sql.data, p->n, p->type);
+		pw_buf_cleanup(&sql);
+		if (!result_ok(r)) {
+			pgerr(q, r, err, "query");
+			PQclear(r);
+			return NULL;
+		}
+		PQclear(r);
+		q->qkeys[q->n_qkeys++] = qu->key;
+	}
+	PGresult *r = PQexecPrepared(q->conn, name, p->n, p->v, p->len, p->fmt, 1);
+	if (!result_ok(r)) {
+		pgerr(q, r, err, "query");
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+static enum pw_status pg_query(struct pw_store *s, const struct pw_store_query *qu,
+                               pw_store_row_fn fn, void *ctx, uint64_t *out_count,
+                               struct pw_error *err)
+{
+	struct pg_store *q = PG(s);
+	struct params p = {0};
+	struct pw_buf texts;
+	struct pw_store_row row;
+	char serial_hex[2 * PW_STORE_MAX_SERIAL + 1];
+	enum pw_status ret = PW_OK;
+	PGresult *r = NULL;
+
+	if (qu->n_binds > PG_MAX_PARAMS)
+		return pw_error_set(err, PW_ERR_LIMIT, 0, 0, "query", "too many parameters");
+	pw_buf_init(&texts);
+	for (size_t i = 0; i < qu->n_binds; i++) {
+		const struct pw_store_bind *b = &qu->binds[i];
+		if (b->type == PW_BIND_INT)
+			p_int(&p, b->i);
+		else if (b->type == PW_BIND_BLOB)
+			p_blob(&p, b->p, b->len);
+		else
+			p_text_n(&p, b->p, b->len, &texts);
+	}
+	if (texts.failed) {
+		ret = pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < p.n; i++) /* text offsets become pointers now texts stopped moving */
+		if (p.len[i] == -1) {
+			p.v[i] = (const char *)texts.data + (uintptr_t)p.v[i];
+			p.len[i] = 0;
+		}
+	if ((r = run_query(q, qu, &p, err)) == NULL) {
+		ret = PW_ERR_STORE;
+		goto out;
+	}
+	if (qu->count_only) {
+		*out_count = PQntuples(r) > 0 ? (uint64_t)get_int(r, 0, 0) : 0;
+		goto out;
+	}
+	int rows = PQntuples(r);
+	uint64_t n = 0;
+	for (int i = 0; i < rows; i++) {
+		memset(&row, 0, sizeof row);
+		get32(r, i, PW_COL_SHA256, row.sha256);
+		row.precert = get_int(r, i, PW_COL_PRECERT) != 0;
+		row.is_ca = get_int(r, i, PW_COL_IS_CA) != 0;
+		get32(r, i, PW_COL_LINK, row.link_sha256);
+		get32(r, i, PW_COL_SPKI, row.spki_sha256);
+		get32(r, i, PW_COL_ISSUER_NAME_SHA256, row.issuer_name_sha256);
+		row.subject = get_text(r, i, PW_COL_SUBJECT);
+		row.issuer = get_text(r, i, PW_COL_ISSUER);
+		row.serial = (const uint8_t *)PQgetvalue(r, i, PW_COL_SERIAL);
+		row.serial_len = (size_t)PQgetlength(r, i, PW_COL_SERIAL);
+		if (row.serial_len > PW_STORE_MAX_SERIAL)
+			row.serial_len = PW_STORE_MAX_SERIAL;
+		pw_hex_encode(row.serial, row.serial_len, serial_hex);
+		row.serial_hex = serial_hex;
+		row.not_before = get_int(r, i, PW_COL_NOT_BEFORE);
+		row.not_after = get_int(r, i, PW_COL_NOT_AFTER);
+		row.profile = get_text(r, i, PW_COL_PROFILE);
+		row.order = get_text(r, i, PW_COL_ORDER);
+		row.subscriber = get_text(r, i, PW_COL_SUBSCRIBER);
+		row.ingested_at = get_int(r, i, PW_COL_INGESTED_AT);
+		if (!PQgetisnull(r, i, PW_COL_REVOKED_AT)) {
+			row.revoked = 1;
+			row.revoked_at = get_int(r, i, PW_COL_REVOKED_AT);
+			if (!PQgetisnull(r, i, PW_COL_REASON)) {
+				row.has_reason = 1;
+				row.reason = (unsigned)get_int(r, i, PW_COL_REASON);
+			}
+		}
+		uint8_t *self = row.precert ? row.precert_sha256 : row.cert_sha256;
+		memcpy(self, row.sha256, 32);
+		if (row.precert)
+			row.has_precert_sha256 = 1;
+		else
+			row.has_cert_sha256 = 1;
+		if (!PQgetisnull(r, i, PW_COL_TWIN) && PQgetlength(r, i, PW_COL_TWIN) == 32) {
+			uint8_t *twin = row.precert ? row.cert_sha256 : row.precert_sha256;
+			memcpy(twin, PQgetvalue(r, i, PW_COL_TWIN), 32);
+			if (row.precert)
+				row.has_cert_sha256 = 1;
+			else
+				row.has_precert_sha256 = 1;
+		}
+		if ((qu->want & (PW_STORE_WANT_DER | PW_STORE_WANT_NAMES)) &&
+		    PQnfields(r) > PW_COL_DER) {
+			row.der = (const uint8_t *)PQgetvalue(r, i, PW_COL_DER);
+			row.der_len = (size_t)PQgetlength(r, i, PW_COL_DER);
+		}
+		n++;
+		if (!fn(ctx, &row))
+			break;
+	}
+	if (out_count != NULL)
+		*out_count = n;
+out:
+	PQclear(r);
+	pw_buf_cleanup(&texts);
+	return ret;
+}
+
+static enum pw_status pg_validations(struct pw_store *s, const uint8_t sha256[32],
+                                     pw_store_validation_fn fn, void *ctx, struct pw_error *err)
+{
+	struct pg_store *q = PG(s);
+	struct params p = {0};
+	struct pw_store_validation v;
+	p_blob(&p, sha256, 32);
+	PGresult *r = run(q, P_VALIDATIONS, &p, err, "validation");
+	if (r == NULL)
+		return PW_ERR_STORE;
+	for (int i = 0; i < PQntuples(r); i++) {
+		memset(&v, 0, sizeof v);
+		v.name = PQgetvalue(r, i, 0);
+		snprintf(v.method, sizeof v.method, "%s", PQgetvalue(r, i, 1));
+		v.at = get_int(r, i, 2);
+		if (!fn(ctx, &v))
+			break;
+	}
+	PQclear(r);
+	return PW_OK;
+}
+
+static enum pw_status count(struct pg_store *q, enum pstmt id, uint64_t *out, struct pw_error *err)
+{
+	struct params p = {0};
+	int64_t v;
+	int found;
+	enum pw_status st = one_id(q, id, &p, &v, &found, err, "stats");
+	*out = st == PW_OK && found ? (uint64_t)v : 0;
+	return st;
+}
+
+static enum pw_status pg_stats(struct pw_store *s, struct pw_store_stats *out,
+                               struct pw_error *err)
+{
+	struct pg_store *q = PG(s);
+	enum pw_status st;
+	if ((st = count(q, P_COUNT_CERTS, &out->certificates, err)) != PW_OK ||
+	    (st = count(q, P_COUNT_PRECERTS, &out->precertificates, err)) != PW_OK ||
+	    (st = count(q, P_COUNT_NAMES, &out->names, err)) != PW_OK ||
+	    (st = count(q, P_COUNT_VALIDATIONS, &out->validations, err)) != PW_OK ||
+	    (st = count(q, P_COUNT_CAS, &out->cas, err)) != PW_OK ||
+	    (st = count(q, P_DB_SIZE, &out->db_bytes, err)) != PW_OK)
+		return st;
+	return PW_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Evidence: the event log (the other evidence tables come next)             */
+/* ------------------------------------------------------------------------ */
+
+static enum pw_status pg_event_head(struct pw_store *s, int64_t *out_id, uint8_t out_hash[32],
+                                    struct pw_error *err)
+{
+	struct pg_store *q = PG(s);
+	struct params p = {0};
+	enum pw_status st;
+	*out_id = 0;
+	memset(out_hash, 0, 32);
+	if (pg_in_txn(s) && (st = cmd(q, P_EVENT_LOCK, &p, err, "event_head")) != PW_OK)
+		return st;
+	PGresult *r = run(q, P_EVENT_HEAD, &p, err, "event_head");
+	if (r == NULL)
+		return PW_ERR_STORE;
+	st = PW_OK;
+	if (PQntuples(r) > 0) {
+		*out_id = get_int(r, 0, 0);
+		if (PQgetlength(r, 0, 1) == 32)
+			memcpy(out_hash, PQgetvalue(r, 0, 1), 32);
+		else
+			st = pw_error_set(err, PW_ERR_STORE, 0, 0, "event_head.hash",
+			                  "the recorded head hash is not 32 bytes");
+	}
+	PQclear(r);
+	return st;
+}
+
+static enum pw_status pg_event_insert(struct pw_store *s, const struct pw_store_event *e,
+                                      struct pw_error *err)
+{
+	struct pg_store *q = PG(s);
+	struct params p = {0};
+	enum pw_status st;
+	p_int(&p, e->id);
+	p_int(&p, e->at);
+	p_text(&p, e->kind);
+	p_text(&p, e->subject);
+	p_text(&p, e->actor);
+	p_text(&p, e->payload);
+	p_blob_or_null(&p, e->has_prev_hash ? e->prev_hash : NULL, 32);
+	p_blob(&p, e->hash, 32);
+	if ((st = cmd(q, P_EVENT_INS, &p, err, "event")) != PW_OK)
+		return st;
+	memset(&p, 0, sizeof p);
+	p_int(&p, e->id);
+	p_blob(&p, e->hash, 32);
+	return cmd(q, P_EVENT_HEAD_SET, &p, err, "event_head");
+}
+
+static enum pw_status pg_event_list(struct pw_store *s, const char *subject, pw_store_event_fn fn,
+                                    void *ctx, struct pw_error *err)
+{
+	struct pg_store *q = PG(s);
+	struct params p = {0};
+	struct pw_store_event e;
+	if (subject != NULL)
+		p_text(&p, subject);
+	PGresult *r = run(q, subject ? P_EVENT_LIST_SUBJECT : P_EVENT_LIST_ALL, &p, err, "event");
+	if (r == NULL)
+		return PW_ERR_STORE;
+	for (int i = 0; i < PQntuples(r); i++) {
+		memset(&e, 0, sizeof e);
+		e.id = get_int(r, i, 0);
+		e.at = get_int(r, i, 1);
+		e.kind = PQgetvalue(r, i, 2);
+		e.subject = get_text(r, i, 3);
+		e.actor = get_text(r, i, 4);
+		e.payload = get_text(r, i, 5);
+		/* A wrong-size hash goes on as zeroes, so verification reports it. */
+		if (!PQgetisnull(r, i, 6)) {
+			e.has_prev_hash = 1;
+			if (PQgetlength(r, i, 6) == 32)
+				memcpy(e.prev_hash, PQgetvalue(r, i, 6), 32);
+		}
+		if (PQgetlength(r, i, 7) == 32)
+			memcpy(e.hash, PQgetvalue(r, i, 7), 32);
+		if (!fn(ctx, &e))
+			break;
+	}
+	PQclear(r);
+	return PW_OK;
+}
+
+static enum pw_status not_yet(struct pw_error *err, const char *what)
+{
+	return pw_error_set(err, PW_ERR_STORE, 0, 0, "store",
+	                    "%s are not on the postgresql backend yet (issue 9)", what);
+}
+
+static enum pw_status pg_revocation_get(struct pw_store *s, const uint8_t sha256[32],
+                                        struct pw_store_revocation *out, struct pw_error *err)
+{
+	(void)s, (void)sha256, (void)out;
+	return not_yet(err, "revocations");
+}
+
+static enum pw_status pg_revocation_put(struct pw_store *s, const struct pw_store_revocation *r,
+                                        struct pw_error *err)
+{
+	(void)s, (void)r;
+	return not_yet(err, "revocations");
+}
+
+static enum pw_status pg_blocked_key_put(struct pw_store *s, const struct pw_store_blocked_key *k,
+                                         int *out_inserted, struct pw_error *err)
+{
+	(void)s, (void)k, (void)out_inserted;
+	return not_yet(err, "blocked keys");
+}
+
+static enum pw_status pg_blocked_key_list(struct pw_store *s, const uint8_t *spki_sha256,
+                                          pw_store_blocked_key_fn fn, void *ctx,
+                                          struct pw_error *err)
+{
+	(void)s, (void)spki_sha256, (void)fn, (void)ctx;
+	return not_yet(err, "blocked keys");
+}
+
+static enum pw_status pg_report_add(struct pw_store *s, const struct pw_store_problem_report *r,
+                                    int64_t *out_id, struct pw_error *err)
+{
+	(void)s, (void)r, (void)out_id;
+	return not_yet(err, "problem reports");
+}
+
+static enum pw_status pg_report_set_status(struct pw_store *s, int64_t id, const char *status,
+                                           struct pw_error *err)
+{
+	(void)s, (void)id, (void)status;
+	return not_yet(err, "problem reports");
+}
+
+static enum pw_status pg_report_get(struct pw_store *s, int64_t id, pw_store_problem_report_fn fn,
+                                    void *ctx, struct pw_error *err)
+{
+	(void)s, (void)id, (void)fn, (void)ctx;
+	return not_yet(err, "problem reports");
+}
+
+static enum pw_status pg_job_find(struct pw_store *s, const uint8_t key[32],
+                                  struct pw_store_revoke_job *out, struct pw_error *err)
+{
+	(void)s, (void)key, (void)out;
+	return not_yet(err, "bulk revocation jobs");
+}
+
+static enum pw_status pg_job_create(struct pw_store *s, const struct pw_store_revoke_job *j,
+                                    const uint8_t *sha256s, size_t n, int64_t *out_id,
+                                    struct pw_error *err)
+{
+	(void)s, (void)j, (void)sha256s, (void)n, (void)out_id;
+	return not_yet(err, "bulk revocation jobs");
+}
+
+static enum pw_status pg_job_pending(struct pw_store *s, int64_t job_id, int64_t after_seq,
+                                     size_t max, struct pw_store_job_item *out, size_t *out_n,
+                                     struct pw_error *err)
+{
+	(void)s, (void)job_id, (void)after_seq, (void)max, (void)out, (void)out_n;
+	return not_yet(err, "bulk revocation jobs");
+}
+
+static enum pw_status pg_job_mark(struct pw_store *s, int64_t job_id, int64_t seq,
+                                  const char *outcome, int64_t at, struct pw_error *err)
+{
+	(void)s, (void)job_id, (void)seq, (void)outcome, (void)at;
+	return not_yet(err, "bulk revocation jobs");
+}
+
+static enum pw_status pg_job_finish(struct pw_store *s, int64_t job_id, int64_t at,
+                                    struct pw_error *err)
+{
+	(void)s, (void)job_id, (void)at;
+	return not_yet(err, "bulk revocation jobs");
+}
+
+static void pg_ext_close(struct pw_store *s)
+{
+	(void)s; /* prepared statements live and die with the connection */
+}
+
+static const struct pw_store_ext_ops pg_ext_ops = {
+	.close = pg_ext_close,
+	.event_head = pg_event_head,
+	.event_insert = pg_event_insert,
+	.event_list = pg_event_list,
+	.revocation_get = pg_revocation_get,
+	.revocation_put = pg_revocation_put,
+	.blocked_key_put = pg_blocked_key_put,
+	.blocked_key_list = pg_blocked_key_list,
+	.problem_report_add = pg_report_add,
+	.problem_report_set_status = pg_report_set_status,
+	.problem_report_get = pg_report_get,
+	.job_find = pg_job_find,
+	.job_create = pg_job_create,
+	.job_pending = pg_job_pending,
+	.job_mark = pg_job_mark,
+	.job_finish = pg_job_finish,
+};
+
+static const struct pw_store_ops pg_ops = {
+	.name = "postgresql",
+	.close = pg_close,
+	.schema_version = pg_schema_version,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.in_txn = pg_in_txn,
+	.put = pg_put,
+	.apply_metadata = pg_apply_metadata,
+	.issuer_of_ca_cert = pg_issuer_of_ca_cert,
+	.query = pg_query,
+	.validations = pg_validations,
+	.stats = pg_stats,
+	/* The event log; the other evidence tables say they are not here yet. */
+	.ext = &pg_ext_ops,
+	/* Feature areas: not on PostgreSQL yet (NULL). */
+};
+
+enum pw_status pw_store_pg_open(const char *uri, int flags, struct pw_store **out,
+                                struct pw_error *err)
+{
+	enum pw_status st;
+	struct pg_store *q = calloc(1, sizeof *q);
+	if (q == NULL)
+		return pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
+	q->base.ops = &pg_ops;
+	q->base.flags = flags;
+	q->conn = PQconnectdb(uri);
+	if (q->conn == NULL || PQstatus(q->conn) != CONNECTION_OK) {
+		/* libpq's message names host and port, never the password. */
+		st = pgerr(q, NULL, err, "store");
+		goto fail;
+	}
+	/* Notices (e.g. "relation already exists, skipping") are not errors. */
+	PQclear(PQexec(q->conn, "SET client_min_messages = warning"));
+	if ((st = migrate(q, flags, err)) != PW_OK)
+		goto fail;
+	if ((flags & PW_STORE_READONLY) &&
+	    (st = exec_simple(q, "SET default_transaction_read_only = on", err)) != PW_OK)
+		goto fail;
+	*out = &q->base;
+	return PW_OK;
+fail:
+	PQfinish(q->conn);
+	free(q);
+	return st;
+}
