@@ -1,10 +1,11 @@
 /* store/postgres.c: the PostgreSQL backend of the certificate base (issue 9,
  * first part): the core operations — schema, transactions, certificate
- * writes, metadata, find queries, validations, stats — over libpq, with
- * named prepared statements and binary parameters and results (hashes and DER
- * travel as raw bytes, never hex). The evidence tables and feature areas have
- * no PostgreSQL side yet: their ops are NULL, so their functions answer
- * "the postgresql backend has no ..." instead of misbehaving.
+ * writes, metadata, find queries, validations, stats — and the evidence
+ * tables (event log, revocations, blocked keys, problem reports, bulk jobs)
+ * over libpq, with named prepared statements and binary parameters and
+ * results (hashes and DER travel as raw bytes, never hex). The feature areas
+ * (migrations 3-10) have no PostgreSQL side yet: their ops are NULL, so their
+ * functions answer "the postgresql backend has no ..." instead of misbehaving.
  *
  * One connection per handle (libpq connections are not shared between
  * threads); ingest's parser thread never touches it. */
@@ -63,6 +64,21 @@ enum pstmt {
 	P_EVENT_HEAD_SET,
 	P_EVENT_LIST_ALL,
 	P_EVENT_LIST_SUBJECT,
+	P_REV_GET,
+	P_REV_PUT,
+	P_BK_INS,
+	P_BK_LIST_ALL,
+	P_BK_LIST_ONE,
+	P_REPORT_INS,
+	P_REPORT_STATUS,
+	P_REPORT_GET,
+	P_JOB_FIND,
+	P_JOB_INS,
+	P_JOB_ITEM_INS,
+	P_JOB_PENDING,
+	P_JOB_MARK,
+	P_JOB_DONE_INC,
+	P_JOB_FINISH,
 	P_COUNT_
 };
 
@@ -121,6 +137,36 @@ static const char *const pstmt_sql[P_COUNT_] = {
 	                     " FROM event ORDER BY id",
 	[P_EVENT_LIST_SUBJECT] = "SELECT id, at, kind, subject, actor, payload, prev_hash, hash"
 	                         " FROM event WHERE subject = $1 ORDER BY id",
+	[P_REV_GET] = "SELECT r.revoked_at, r.reason, r.event_id, r.requested_at, r.deadline"
+	              " FROM revocation r JOIN certificate c ON c.id = r.cert_id WHERE c.sha256 = $1",
+	[P_REV_PUT] = "INSERT INTO revocation (cert_id, revoked_at, reason, event_id, requested_at,"
+	              " deadline) SELECT id, $2, $3, $4, $5, $6 FROM certificate WHERE sha256 = $1"
+	              " ON CONFLICT (cert_id) DO UPDATE SET revoked_at = EXCLUDED.revoked_at,"
+	              " reason = EXCLUDED.reason, event_id = EXCLUDED.event_id,"
+	              " requested_at = EXCLUDED.requested_at, deadline = EXCLUDED.deadline",
+	[P_BK_INS] = "INSERT INTO blocked_key (spki_sha256, why, proof, at, badkeys_sha256,"
+	             " proof_type, report_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+	             " ON CONFLICT (spki_sha256) DO NOTHING",
+	[P_BK_LIST_ALL] = "SELECT spki_sha256, why, proof, at, badkeys_sha256, proof_type, report_id"
+	                  " FROM blocked_key ORDER BY at, spki_sha256",
+	[P_BK_LIST_ONE] = "SELECT spki_sha256, why, proof, at, badkeys_sha256, proof_type, report_id"
+	                  " FROM blocked_key WHERE spki_sha256 = $1",
+	[P_REPORT_INS] = "INSERT INTO report (received_at, reporter, kind, status, deadline, subject,"
+	                 " payload) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+	[P_REPORT_STATUS] = "UPDATE report SET status = $1 WHERE id = $2",
+	[P_REPORT_GET] = "SELECT id, received_at, reporter, kind, status, deadline, subject, payload"
+	                 " FROM report WHERE id = $1",
+	[P_JOB_FIND] = "SELECT id, created_at, reason, total, done, finished_at FROM revoke_job"
+	               " WHERE job_key = $1",
+	[P_JOB_INS] = "INSERT INTO revoke_job (job_key, created_at, source, reason, total, done)"
+	              " VALUES ($1, $2, $3, $4, $5, 0) RETURNING id",
+	[P_JOB_ITEM_INS] = "INSERT INTO revoke_job_item (job_id, seq, sha256) VALUES ($1, $2, $3)",
+	[P_JOB_PENDING] = "SELECT seq, sha256 FROM revoke_job_item WHERE job_id = $1 AND seq > $2"
+	                  " AND done_at IS NULL ORDER BY seq LIMIT $3",
+	[P_JOB_MARK] = "UPDATE revoke_job_item SET done_at = $1, outcome = $2 WHERE job_id = $3"
+	               " AND seq = $4 AND done_at IS NULL",
+	[P_JOB_DONE_INC] = "UPDATE revoke_job SET done = done + 1 WHERE id = $1",
+	[P_JOB_FINISH] = "UPDATE revoke_job SET finished_at = $1 WHERE id = $2 AND finished_at IS NULL",
 };
 
 struct pg_store {
@@ -917,7 +963,7 @@ static enum pw_status pg_stats(struct pw_store *s, struct pw_store_stats *out,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Evidence: the event log (the other evidence tables come next)             */
+/* Evidence: the event log, revocations, blocked keys, reports, bulk jobs    */
 /* ------------------------------------------------------------------------ */
 
 static enum pw_status pg_event_head(struct pw_store *s, int64_t *out_id, uint8_t out_hash[32],
@@ -1002,97 +1048,286 @@ static enum pw_status pg_event_list(struct pw_store *s, const char *subject, pw_
 	return PW_OK;
 }
 
-static enum pw_status not_yet(struct pw_error *err, const char *what)
+/* Rows a command changed (UPDATE/INSERT without RETURNING). */
+static enum pw_status cmd_changes(struct pg_store *q, enum pstmt id, const struct params *p,
+                                  long *changed, struct pw_error *err, const char *what)
 {
-	return pw_error_set(err, PW_ERR_STORE, 0, 0, "store",
-	                    "%s are not on the postgresql backend yet (issue 9)", what);
+	PGresult *r = run(q, id, p, err, what);
+	if (r == NULL)
+		return PW_ERR_STORE;
+	*changed = strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return PW_OK;
 }
 
 static enum pw_status pg_revocation_get(struct pw_store *s, const uint8_t sha256[32],
                                         struct pw_store_revocation *out, struct pw_error *err)
 {
-	(void)s, (void)sha256, (void)out;
-	return not_yet(err, "revocations");
+	struct params p = {0};
+	char hex[65];
+	memset(out, 0, sizeof *out);
+	memcpy(out->sha256, sha256, 32);
+	p_blob(&p, sha256, 32);
+	PGresult *r = run(PG(s), P_REV_GET, &p, err, "revocation");
+	if (r == NULL)
+		return PW_ERR_STORE;
+	enum pw_status st = PW_OK;
+	if (PQntuples(r) > 0) {
+		out->revoked_at = get_int(r, 0, 0);
+		if (!PQgetisnull(r, 0, 1)) {
+			out->has_reason = 1;
+			out->reason = (unsigned)get_int(r, 0, 1);
+		}
+		out->event_id = get_int(r, 0, 2);
+		out->requested_at = get_int(r, 0, 3);
+		out->deadline = get_int(r, 0, 4);
+	} else {
+		pw_hex_encode(sha256, 32, hex);
+		st = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "sha256", "%s is not revoked", hex);
+	}
+	PQclear(r);
+	return st;
 }
 
-static enum pw_status pg_revocation_put(struct pw_store *s, const struct pw_store_revocation *r,
+static enum pw_status pg_revocation_put(struct pw_store *s, const struct pw_store_revocation *rv,
                                         struct pw_error *err)
 {
-	(void)s, (void)r;
-	return not_yet(err, "revocations");
+	struct params p = {0};
+	char hex[65];
+	long changed = 0;
+	p_blob(&p, rv->sha256, 32);
+	p_int(&p, rv->revoked_at);
+	if (rv->has_reason)
+		p_int(&p, (int64_t)rv->reason);
+	else
+		p_int_or_null(&p, 0);
+	p_int_or_null(&p, rv->event_id);
+	p_int(&p, rv->requested_at);
+	p_int(&p, rv->deadline);
+	enum pw_status st = cmd_changes(PG(s), P_REV_PUT, &p, &changed, err, "revocation");
+	if (st == PW_OK && changed == 0) {
+		pw_hex_encode(rv->sha256, 32, hex);
+		st = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "sha256",
+		                  "no certificate with SHA-256 %s in the store", hex);
+	}
+	return st;
 }
 
 static enum pw_status pg_blocked_key_put(struct pw_store *s, const struct pw_store_blocked_key *k,
                                          int *out_inserted, struct pw_error *err)
 {
-	(void)s, (void)k, (void)out_inserted;
-	return not_yet(err, "blocked keys");
+	struct params p = {0};
+	long changed = 0;
+	p_blob(&p, k->spki_sha256, 32);
+	p_text(&p, k->why ? k->why : "");
+	p_blob_or_null(&p, k->proof, k->proof_len);
+	p_int(&p, k->at);
+	p_blob_or_null(&p, k->has_badkeys_sha256 ? k->badkeys_sha256 : NULL, 32);
+	p_text(&p, k->proof_type);
+	p_int_or_null(&p, k->report_id);
+	enum pw_status st = cmd_changes(PG(s), P_BK_INS, &p, &changed, err, "blocked_key");
+	if (st == PW_OK && out_inserted != NULL)
+		*out_inserted = changed > 0;
+	return st;
 }
 
 static enum pw_status pg_blocked_key_list(struct pw_store *s, const uint8_t *spki_sha256,
                                           pw_store_blocked_key_fn fn, void *ctx,
                                           struct pw_error *err)
 {
-	(void)s, (void)spki_sha256, (void)fn, (void)ctx;
-	return not_yet(err, "blocked keys");
+	struct params p = {0};
+	struct pw_store_blocked_key k;
+	if (spki_sha256 != NULL)
+		p_blob(&p, spki_sha256, 32);
+	PGresult *r = run(PG(s), spki_sha256 ? P_BK_LIST_ONE : P_BK_LIST_ALL, &p, err, "blocked_key");
+	if (r == NULL)
+		return PW_ERR_STORE;
+	for (int i = 0; i < PQntuples(r); i++) {
+		memset(&k, 0, sizeof k);
+		if (PQgetlength(r, i, 0) != 32)
+			continue; /* not a SHA-256: cannot name a key */
+		memcpy(k.spki_sha256, PQgetvalue(r, i, 0), 32);
+		k.why = PQgetvalue(r, i, 1);
+		if (!PQgetisnull(r, i, 2)) {
+			k.proof = (const uint8_t *)PQgetvalue(r, i, 2);
+			k.proof_len = (size_t)PQgetlength(r, i, 2);
+		}
+		k.at = get_int(r, i, 3);
+		if (PQgetlength(r, i, 4) == 32) {
+			k.has_badkeys_sha256 = 1;
+			memcpy(k.badkeys_sha256, PQgetvalue(r, i, 4), 32);
+		}
+		k.proof_type = get_text(r, i, 5);
+		k.report_id = PQgetisnull(r, i, 6) ? 0 : get_int(r, i, 6);
+		if (!fn(ctx, &k))
+			break;
+	}
+	PQclear(r);
+	return PW_OK;
 }
 
-static enum pw_status pg_report_add(struct pw_store *s, const struct pw_store_problem_report *r,
+static enum pw_status pg_report_add(struct pw_store *s, const struct pw_store_problem_report *rp,
                                     int64_t *out_id, struct pw_error *err)
 {
-	(void)s, (void)r, (void)out_id;
-	return not_yet(err, "problem reports");
+	struct params p = {0};
+	int found;
+	p_int(&p, rp->received_at);
+	p_text(&p, rp->reporter);
+	p_text(&p, rp->kind);
+	p_text(&p, rp->status);
+	p_int(&p, rp->deadline);
+	p_text(&p, rp->subject);
+	p_text(&p, rp->payload);
+	return one_id(PG(s), P_REPORT_INS, &p, out_id, &found, err, "report");
 }
 
 static enum pw_status pg_report_set_status(struct pw_store *s, int64_t id, const char *status,
                                            struct pw_error *err)
 {
-	(void)s, (void)id, (void)status;
-	return not_yet(err, "problem reports");
+	struct params p = {0};
+	long changed = 0;
+	p_text(&p, status);
+	p_int(&p, id);
+	enum pw_status st = cmd_changes(PG(s), P_REPORT_STATUS, &p, &changed, err, "report");
+	if (st == PW_OK && changed == 0)
+		st = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "report", "no report %lld", (long long)id);
+	return st;
 }
 
 static enum pw_status pg_report_get(struct pw_store *s, int64_t id, pw_store_problem_report_fn fn,
                                     void *ctx, struct pw_error *err)
 {
-	(void)s, (void)id, (void)fn, (void)ctx;
-	return not_yet(err, "problem reports");
+	struct params p = {0};
+	struct pw_store_problem_report rp;
+	p_int(&p, id);
+	PGresult *r = run(PG(s), P_REPORT_GET, &p, err, "report");
+	if (r == NULL)
+		return PW_ERR_STORE;
+	enum pw_status st = PW_OK;
+	if (PQntuples(r) > 0) {
+		memset(&rp, 0, sizeof rp);
+		rp.id = get_int(r, 0, 0);
+		rp.received_at = get_int(r, 0, 1);
+		rp.reporter = get_text(r, 0, 2);
+		rp.kind = get_text(r, 0, 3);
+		rp.status = get_text(r, 0, 4);
+		rp.deadline = get_int(r, 0, 5);
+		rp.subject = get_text(r, 0, 6);
+		rp.payload = get_text(r, 0, 7);
+		fn(ctx, &rp);
+	} else {
+		st = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "report", "no report %lld", (long long)id);
+	}
+	PQclear(r);
+	return st;
 }
 
 static enum pw_status pg_job_find(struct pw_store *s, const uint8_t key[32],
                                   struct pw_store_revoke_job *out, struct pw_error *err)
 {
-	(void)s, (void)key, (void)out;
-	return not_yet(err, "bulk revocation jobs");
+	struct params p = {0};
+	memset(out, 0, sizeof *out);
+	memcpy(out->key, key, 32);
+	p_blob(&p, key, 32);
+	PGresult *r = run(PG(s), P_JOB_FIND, &p, err, "revoke_job");
+	if (r == NULL)
+		return PW_ERR_STORE;
+	enum pw_status st = PW_OK;
+	if (PQntuples(r) > 0) {
+		out->id = get_int(r, 0, 0);
+		out->created_at = get_int(r, 0, 1);
+		if (!PQgetisnull(r, 0, 2)) {
+			out->has_reason = 1;
+			out->reason = (unsigned)get_int(r, 0, 2);
+		}
+		out->total = (uint64_t)get_int(r, 0, 3);
+		out->done = (uint64_t)get_int(r, 0, 4);
+		out->finished_at = PQgetisnull(r, 0, 5) ? 0 : get_int(r, 0, 5);
+	} else {
+		st = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "revoke_job", "no such job");
+	}
+	PQclear(r);
+	return st;
 }
 
 static enum pw_status pg_job_create(struct pw_store *s, const struct pw_store_revoke_job *j,
                                     const uint8_t *sha256s, size_t n, int64_t *out_id,
                                     struct pw_error *err)
 {
-	(void)s, (void)j, (void)sha256s, (void)n, (void)out_id;
-	return not_yet(err, "bulk revocation jobs");
+	struct params p = {0};
+	enum pw_status st;
+	int64_t id;
+	int found;
+	p_blob(&p, j->key, 32);
+	p_int(&p, j->created_at);
+	p_text(&p, j->source ? j->source : "");
+	if (j->has_reason)
+		p_int(&p, (int64_t)j->reason);
+	else
+		p_int_or_null(&p, 0);
+	p_int(&p, (int64_t)n);
+	if ((st = one_id(PG(s), P_JOB_INS, &p, &id, &found, err, "revoke_job")) != PW_OK)
+		return st;
+	for (size_t i = 0; i < n; i++) {
+		memset(&p, 0, sizeof p);
+		p_int(&p, id);
+		p_int(&p, (int64_t)i + 1);
+		p_blob(&p, sha256s + 32 * i, 32);
+		if ((st = cmd(PG(s), P_JOB_ITEM_INS, &p, err, "revoke_job_item")) != PW_OK)
+			return st;
+	}
+	*out_id = id;
+	return PW_OK;
 }
 
 static enum pw_status pg_job_pending(struct pw_store *s, int64_t job_id, int64_t after_seq,
                                      size_t max, struct pw_store_job_item *out, size_t *out_n,
                                      struct pw_error *err)
 {
-	(void)s, (void)job_id, (void)after_seq, (void)max, (void)out, (void)out_n;
-	return not_yet(err, "bulk revocation jobs");
+	struct params p = {0};
+	*out_n = 0;
+	p_int(&p, job_id);
+	p_int(&p, after_seq);
+	p_int(&p, (int64_t)max);
+	PGresult *r = run(PG(s), P_JOB_PENDING, &p, err, "revoke_job_item");
+	if (r == NULL)
+		return PW_ERR_STORE;
+	size_t n = 0;
+	for (int i = 0; i < PQntuples(r) && n < max; i++, n++) {
+		out[n].seq = get_int(r, i, 0);
+		get32(r, i, 1, out[n].sha256);
+	}
+	PQclear(r);
+	*out_n = n;
+	return PW_OK;
 }
 
 static enum pw_status pg_job_mark(struct pw_store *s, int64_t job_id, int64_t seq,
                                   const char *outcome, int64_t at, struct pw_error *err)
 {
-	(void)s, (void)job_id, (void)seq, (void)outcome, (void)at;
-	return not_yet(err, "bulk revocation jobs");
+	struct params p = {0};
+	long changed = 0;
+	enum pw_status st;
+	p_int(&p, at);
+	p_text(&p, outcome);
+	p_int(&p, job_id);
+	p_int(&p, seq);
+	if ((st = cmd_changes(PG(s), P_JOB_MARK, &p, &changed, err, "revoke_job_item")) != PW_OK)
+		return st;
+	if (changed == 0)
+		return PW_OK; /* already done: the count was moved then */
+	memset(&p, 0, sizeof p);
+	p_int(&p, job_id);
+	return cmd(PG(s), P_JOB_DONE_INC, &p, err, "revoke_job");
 }
 
 static enum pw_status pg_job_finish(struct pw_store *s, int64_t job_id, int64_t at,
                                     struct pw_error *err)
 {
-	(void)s, (void)job_id, (void)at;
-	return not_yet(err, "bulk revocation jobs");
+	struct params p = {0};
+	p_int(&p, at);
+	p_int(&p, job_id);
+	return cmd(PG(s), P_JOB_FINISH, &p, err, "revoke_job");
 }
 
 static void pg_ext_close(struct pw_store *s)
@@ -1133,7 +1368,6 @@ static const struct pw_store_ops pg_ops = {
 	.query = pg_query,
 	.validations = pg_validations,
 	.stats = pg_stats,
-	/* The event log; the other evidence tables say they are not here yet. */
 	.ext = &pg_ext_ops,
 	/* Feature areas: not on PostgreSQL yet (NULL). */
 };

@@ -64,6 +64,15 @@ done
 
 SHA=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["sha256"])' "$TMP/lite.json")
 
+# Revocation on PostgreSQL: durable, visible to find, an event, idempotent.
+expect_status 0 "revoke on PostgreSQL" "$PKIWARD" revoke --store "$PGS" --sha256 "$SHA" --reason keyCompromise
+check "find --revoked on PostgreSQL lists it" test "$("$PKIWARD" find --store "$PGS" --revoked --count)" -ge 1
+"$PKIWARD" find --store "$PGS" --revoked --json >"$TMP/rev.json"
+check "the revoked certificate is the one asked for" grep -q "$SHA" "$TMP/rev.json"
+"$PKIWARD" revoke --store "$PGS" --sha256 "$SHA" --reason keyCompromise >"$TMP/out" 2>&1 || true
+check "revoking again records no second revocation" test \
+  "$("$PG_BIN/psql" -tA -h 127.0.0.1 -p "$PG_PORT" -U pkiward pkiward -c "SELECT COUNT(*) FROM revocation")" = 1
+
 # The event log on PostgreSQL: ingest batches are chained events; verify them.
 expect_status 0 "events verify on PostgreSQL" "$PKIWARD" events verify --store "$PGS"
 grep_out "intact" "the chain is intact"
