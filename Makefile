@@ -15,6 +15,8 @@ all: build
 
 deps:
 	@bash scripts/install-deps.sh
+	@# Browser tests drive Debian's chromium with playwright-core (npm, locked).
+	@[ -d tests/browser/node_modules/playwright-core ] || (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DPW_WERROR=ON $(CMAKE_FLAGS) >/dev/null

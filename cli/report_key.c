@@ -2,6 +2,7 @@
  *
  *   pkiward report-key --proof FILE [--reporter EMAIL] [--cert FILE]
  *   pkiward report-key --challenge FILE --signature FILE --cert FILE [--reporter EMAIL]
+ *   pkiward report-key --new-challenge [--json]
  *   common: [--store PATH] [--json] [--actor NAME]
  *
  * The proof (a private key, a CSR signed by the key, a pwnedkeys JWS; keys.h)
@@ -9,6 +10,8 @@
  * certificate and precertificate with it, from every issuer, with
  * keyCompromise, committed before anything is printed. A proof that does not
  * verify is kept as a problem report for a person (BR 4.9.5: 24 hours).
+ * A challenge must be one this base issued (--new-challenge, or the portal),
+ * unexpired and unused: challenges are single-use (serve.h).
  * Exit status: 0 proof accepted (also "already handled" and "no
  * certificates"); 1 proof not accepted (report recorded for review);
  * 2 usage, input or store error. */
@@ -23,6 +26,7 @@
 #include "pkiward/buf.h"
 #include "pkiward/keys.h"
 #include "pkiward/revoke.h"
+#include "pkiward/serve.h"
 #include "pkiward/store.h"
 
 int pw_cli_report_key(int argc, char **argv);
@@ -34,10 +38,12 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "usage: pkiward report-key [--store PATH] --proof FILE [--reporter EMAIL] [--cert FILE]\n"
 	        "       pkiward report-key [--store PATH] --challenge FILE --signature FILE --cert FILE\n"
+	        "       pkiward report-key [--store PATH] --new-challenge [--json]\n"
 	        "options: --json  --actor NAME\n"
 	        "--proof: the private key, a CSR signed by it, or a pwnedkeys JWS (PEM/DER/JSON).\n"
 	        "--cert: the certificate (or public key) reported; required for a JWS without jwk\n"
 	        "  and for a signed challenge (openssl dgst -sha256 -sign key.pem -out sig challenge).\n"
+	        "--new-challenge: issue a challenge (live 24 hours, single-use) to sign with the key.\n"
 	        "A proven key is blocked for all future issuance and every unexpired certificate\n"
 	        "and precertificate with it is revoked with keyCompromise (BR 4.9.1.1: 24 hours).\n"
 	        "A proof that does not verify is recorded as a problem report (BR 4.9.5).\n"
@@ -64,7 +70,7 @@ static void print_json(json_t *o)
 
 int pw_cli_report_key(int argc, char **argv)
 {
-	enum { O_PROOF = 256, O_REPORTER, O_CERT, O_CHALLENGE, O_SIGNATURE, O_JSON, O_ACTOR };
+	enum { O_PROOF = 256, O_REPORTER, O_CERT, O_CHALLENGE, O_SIGNATURE, O_JSON, O_ACTOR, O_NEW_CHALLENGE };
 	static const struct option opts[] = {
 		{"store", required_argument, NULL, 's'},
 		{"proof", required_argument, NULL, O_PROOF},
@@ -74,6 +80,7 @@ int pw_cli_report_key(int argc, char **argv)
 		{"signature", required_argument, NULL, O_SIGNATURE},
 		{"json", no_argument, NULL, O_JSON},
 		{"actor", required_argument, NULL, O_ACTOR},
+		{"new-challenge", no_argument, NULL, O_NEW_CHALLENGE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -86,7 +93,7 @@ int pw_cli_report_key(int argc, char **argv)
 	struct pw_store *s = NULL;
 	struct pw_error err;
 	char actor_buf[REPORT_ACTOR_MAX];
-	int json = 0, c, rc = PW_EXIT_USAGE;
+	int json = 0, new_challenge = 0, c, rc = PW_EXIT_USAGE;
 
 	memset(&res, 0, sizeof res);
 	pw_error_clear(&err);
@@ -101,6 +108,7 @@ int pw_cli_report_key(int argc, char **argv)
 		case O_SIGNATURE: sig_path = optarg; break;
 		case O_JSON: json = 1; break;
 		case O_ACTOR: actor = optarg; break;
+		case O_NEW_CHALLENGE: new_challenge = 1; break;
 		case 'h': usage(stdout); return PW_EXIT_OK;
 		default: usage(stderr); return PW_EXIT_USAGE;
 		}
@@ -108,6 +116,34 @@ int pw_cli_report_key(int argc, char **argv)
 	if (optind != argc) {
 		fprintf(stderr, "pkiward report-key: unexpected argument '%s'\n", argv[optind]);
 		return PW_EXIT_USAGE;
+	}
+	if (new_challenge) {
+		struct pw_keys_challenge nc;
+		int64_t exp = 0;
+		char when[32];
+		if (proof_path != NULL || ch_path != NULL) {
+			fprintf(stderr, "pkiward report-key: --new-challenge stands alone\n");
+			return PW_EXIT_USAGE;
+		}
+		const char *path = pw_cli_store_path(store_flag);
+		if (pw_store_open(path, 0, &s, &err) != PW_OK ||
+		    pw_serve_challenge_issue(s, 0, 0, &nc, &exp, &err) != PW_OK) {
+			pw_cli_print_error("report-key", path, &err);
+			goto out;
+		}
+		pw_cli_time_iso(exp, when, sizeof when);
+		if (json)
+			printf("{\"challenge\": \"%s\", \"expires_at\": \"%s\"}\n", nc.text, when);
+		else {
+			printf("%s\n", nc.text);
+			fprintf(stderr, "challenge valid until %s, once. Sign exactly the text (no newline):\n"
+			                "  printf '%%s' '%s' > challenge.txt\n"
+			                "  openssl dgst -sha256 -sign key.pem -out sig.bin challenge.txt\n"
+			                "  pkiward report-key --challenge challenge.txt --signature sig.bin --cert cert.pem\n",
+			        when, nc.text);
+		}
+		rc = PW_EXIT_OK;
+		goto out;
 	}
 	if ((proof_path != NULL) == (ch_path != NULL)) {
 		fprintf(stderr, "pkiward report-key: give --proof FILE, or --challenge FILE with "
@@ -148,6 +184,24 @@ int pw_cli_report_key(int argc, char **argv)
 	if (pw_store_open(path, 0, &s, &err) != PW_OK) {
 		pw_cli_print_error("report-key", path, &err);
 		goto out;
+	}
+	if (ch_path != NULL) {
+		/* Only a live challenge this base issued (serve.h): a signature over
+		 * any other text proves nothing about when it was made. */
+		enum pw_store_serve_challenge_state cs;
+		if (pw_serve_challenge_take(s, &challenge, 0, actor, &cs, &err) != PW_OK) {
+			pw_cli_print_error("report-key", path, &err);
+			goto out;
+		}
+		if (cs != PW_STORE_CHALLENGE_LIVE) {
+			fprintf(stderr,
+			        "pkiward report-key: %s: the challenge is %s (%s); get a new one with --new-challenge\n",
+			        ch_path, pw_store_serve_challenge_state_name(cs),
+			        cs == PW_STORE_CHALLENGE_UNKNOWN ? "not issued by this store"
+			        : cs == PW_STORE_CHALLENGE_EXPIRED ? "past its lifetime"
+			                                           : "challenges are single-use");
+			goto out;
+		}
 	}
 	struct pw_revoke_key_report rq = {
 		.proof = proof, .proof_len = proof_len,

@@ -25,6 +25,7 @@
 #include "pkiward/store.h"
 
 int pw_cli_revoke(int argc, char **argv);
+int pw_cli_revoke_plan(int argc, char **argv); /* cli/revoke_plan.c: --plan, --execute-plan */
 
 /* Largest --csv file (a SHA-256 line is ~65 bytes: ~16M lines). */
 #define REVOKE_MAX_CSV ((size_t)1 << 30)
@@ -37,6 +38,7 @@ static void usage(FILE *out)
 	        "usage: pkiward revoke [--store PATH] --sha256 HEX [--reason R]\n"
 	        "       pkiward revoke [--store PATH] --csv FILE [--reason R] [--batch N]\n"
 	        "       pkiward revoke [--store PATH] --from-find FILTERS... [--reason R] [--batch N]\n"
+	        "       pkiward revoke --plan ... | --execute-plan ID ...  (see revoke --plan --help)\n"
 	        "options: --dry-run (show what would be revoked)  --json  --actor NAME\n"
 	        "reasons (BR 7.2.2, MRSP 6.1.1): keyCompromise, affiliationChanged, superseded,\n"
 	        "  cessationOfOperation, privilegeWithdrawn, unspecified (default: no reasonCode)\n"
@@ -283,6 +285,11 @@ int pw_cli_revoke(int argc, char **argv)
 	unsigned reason_code = 0;
 	size_t batch = 0;
 
+	/* Planned revocation has its own options (cli/revoke_plan.c). */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--plan") == 0 || strcmp(argv[i], "--execute-plan") == 0 ||
+		    strncmp(argv[i], "--execute-plan=", 15) == 0)
+			return pw_cli_revoke_plan(argc, argv);
 	pw_error_clear(&err);
 	pw_cli_filter_init(&cf);
 	if (!pw_cli_filter_merge_options(own, opts, PW_CLI_MAX_OPTIONS)) {

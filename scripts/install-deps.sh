@@ -20,18 +20,25 @@ PACKAGES=(
   python3-aiosmtpd             # SMTP sink in e2e tests
   certbot                      # real ACME client in e2e tests
   libpq-dev postgresql-15      # PostgreSQL backend; a throwaway cluster in e2e tests
+  chromium nodejs              # browser tests (playwright-core from npm drives Debian's chromium)
+  curl sqlite3                 # e2e tests
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
+if [ ${#missing[@]} -eq 0 ] && command -v npm >/dev/null; then
   exit 0
 fi
-echo "install-deps: installing ${missing[*]}"
+echo "install-deps: installing ${missing[*]:-npm}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# npm comes with nodejs from some repositories and as its own Debian package
+# from others; install it only when the command is missing.
+if ! command -v npm >/dev/null; then $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null; fi

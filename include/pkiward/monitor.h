@@ -278,9 +278,11 @@ char *pw_monitor_subject_url(const char *url, char out[PW_MONITOR_SUBJECT_MAX]);
 
 /* Verifies `sig` over `tbs` with the public key `spki_der` (a whole
  * SubjectPublicKeyInfo) under the signature algorithm `alg` (RSA PKCS#1
- * v1.5 with SHA-256/384/512, RSASSA-PSS, ECDSA with SHA-256/384/512,
- * Ed25519). Returns PW_OK when it verifies; PW_ERR_CRYPTO (err says why)
- * when it does not; PW_ERR_USAGE for an algorithm pkiward does not verify. */
+ * v1.5 and ECDSA with SHA-1/256/384/512, Ed25519; the key type must match
+ * the algorithm). Returns PW_OK when it verifies; PW_ERR_CRYPTO (err says
+ * why) when it does not; PW_ERR_USAGE for an algorithm pkiward does not
+ * verify (RSASSA-PSS, unknown OIDs), which the monitor reports as a bad
+ * signature naming the algorithm. */
 enum pw_status pw_monitor_verify_sig(const struct pw_algid *alg, const uint8_t *tbs,
                                      size_t tbs_len, const uint8_t *sig, size_t sig_len,
                                      const uint8_t *spki_der, size_t spki_len,

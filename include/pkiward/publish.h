@@ -248,13 +248,16 @@ struct pw_publish_crl_info {
 	size_t der_len;
 };
 
-/* Called for each CRL after it was linted (and written, with out_dir).
- * Return 1 to continue, 0 to abort the run (PW_ERR_USAGE "stopped"). */
+/* Called for each CRL after it was signed and linted (with out_dir: written
+ * to a temp file; a CA's files are renamed into place together after its
+ * last CRL, then the publication is recorded). Return 1 to continue, 0 to
+ * abort the run (PW_ERR_USAGE "stopped"; nothing of that CA is published). */
 typedef int (*pw_publish_crl_fn)(void *ctx, const struct pw_publish_crl_info *info);
 
 struct pw_publish_crl_opts {
 	const char *out_dir;    /* write <out_dir>/<name>/{full,N}.crl atomically
-	                           (temp file + fsync + rename); NULL = memory only */
+	                           (temp files + fsync, then rename all + fsync the
+	                           directory); NULL = memory only */
 	int64_t now;            /* thisUpdate; 0 = time(NULL) */
 	struct pw_publish_crl_policy policy;
 	int64_t ca_id;          /* 0 = every registered CA */
@@ -280,8 +283,10 @@ struct pw_publish_crl_result {
  * it with the CA key (signer.h), lints it with pw_lint_crl and refuses to
  * publish it (PW_ERR_PARSE naming the lint) when any finding is error level
  * or worse, writes it, then records the publication rows, the expired
- * entries seen, and the events in one transaction. Must not be called
- * inside a transaction. out may be NULL. */
+ * entries seen, and the events in one transaction. A CA that fails (key
+ * offline, lint refusal) publishes nothing but does not stop the other CAs;
+ * the first failure is returned. Must not be called inside a transaction.
+ * out may be NULL. */
 enum pw_status pw_publish_crls(struct pw_store *s, const struct pw_publish_crl_opts *opts,
                                struct pw_publish_crl_result *out,
                                struct pw_error *err) PW_WARN_UNUSED;
@@ -321,6 +326,11 @@ struct pw_crl_tbs {
  * form, then bytes). For qsort. */
 int pw_crl_revoked_cmp(const void *a, const void *b);
 
+/* Sorts entries into pw_crl_revoked_cmp order, much faster than qsort for
+ * large CRLs (radix sort on a 64-bit serial prefix). Returns 1, or 0 when
+ * memory runs out (v unchanged). */
+int pw_crl_revoked_sort(struct pw_crl_revoked *v, size_t n);
+
 /* Encodes the TBSCertList (RFC 5280 §5.1) into b (appended). Times in
  * UTCTime up to 2049 and GeneralizedTime from 2050 (RFC 5280 §5.1.2.4).
  * Returns 1, or 0 (err) on a bad argument or no memory. */
@@ -331,5 +341,21 @@ int pw_crl_encode_tbs(const struct pw_crl_tbs *t, struct pw_buf *b, struct pw_er
 int pw_crl_encode_signed(const uint8_t *tbs, size_t tbs_len, const uint8_t *sig_alg,
                          size_t sig_alg_len, const uint8_t *sig, size_t sig_len,
                          struct pw_buf *b, struct pw_error *err);
+
+/* Encodes t (its sig_alg is replaced by the signer's), signs it with
+ * signer (the TBS is signed in place in the output buffer) and, when lint
+ * is non-NULL, lints the signed CRL with pw_lint_crl at `now` (issuer: the
+ * parsed CA certificate, may be NULL) into *lint (a caller-owned results
+ * set, reused across calls so its parse arena is too). A finding of error
+ * level or worse refuses the CRL: PW_ERR_PARSE with err->field the lint name
+ * and err->msg its citation and details. On success *out_der (malloc'd,
+ * free() it) holds the CertificateList. */
+struct pw_signer;
+struct pw_cert;
+struct pw_lint_results;
+enum pw_status pw_crl_build(const struct pw_crl_tbs *t, struct pw_signer *signer,
+                            const struct pw_cert *issuer, int64_t now,
+                            struct pw_lint_results *lint, uint8_t **out_der, size_t *out_len,
+                            struct pw_error *err) PW_WARN_UNUSED;
 
 #endif

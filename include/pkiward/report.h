@@ -6,11 +6,18 @@
  *   received -> acknowledged -> investigated -> preliminary report sent
  *            -> action (revoked, or declined with a reason) -> closed
  *
- * Each step is a function below; each appends an event ("report.<step>",
- * subject "report:<id>", events.h) in the same store transaction as the state
- * change, so the incident timeline is read from the log. Steps may be taken
- * out of order only forwards (a report may be closed straight after an
- * action; acknowledging twice or going back is PW_ERR_USAGE naming the state).
+ * Each step is a function below; each appends an event (subject
+ * "report:<id>", events.h) in the same store transaction as the state
+ * change, so the incident timeline is read from the log. Event kinds:
+ * report.received, report.intake, report.acknowledged, report.investigated,
+ * report.preliminary_sent, report.action (payload "action": "revoked" or
+ * "declined"), report.closed, report.note, report.cert_linked,
+ * report.candidates, report.unresolved, report.message_sent (payload "text":
+ * the message as sent); docs/reports.md lists their payloads.
+ * Each step happens once (again is PW_ERR_USAGE naming when it happened);
+ * an action may precede the acknowledgement (a proof is acted on at
+ * intake), so the state is the furthest step taken. Closing needs an
+ * action; after closing only notes are accepted.
  *
  * Deadlines are computed from the received time and stored facts, never
  * typed:
@@ -141,6 +148,10 @@ struct pw_report {
 	int64_t acknowledged_at, investigated_at, preliminary_at, action_at, closed_at; /* 0 = not yet */
 	int64_t revoke_done_at;    /* latest revocation of a linked cert; 0 = none/not all */
 	int64_t key_report_id;     /* 0, or itself when it came through pw_revoke_report_key */
+	int64_t processed_at;      /* when pkiward processed it (import time); 0 = at receipt.
+	                              A revocation counts as done no earlier than this: the
+	                              automated path dates revocations at receipt (BR 7.2.2
+	                              note), the deadline is measured by when it happened. */
 	struct pw_report_cert *certs;           size_t n_certs;
 	struct pw_report_candidate *candidates; size_t n_candidates;
 	struct pw_report_unresolved *unresolved; size_t n_unresolved;
@@ -195,6 +206,7 @@ struct pw_report_new {
 	const char *subscriber;    /* may be NULL */
 	int br_item;               /* 0..16 */
 	const char *actor;         /* NULL = "pkiward" */
+	int64_t processed_at;      /* when pkiward processed it (import time); 0 = at receipt */
 };
 
 /* Records a new report (state received) with event "report.received".
@@ -304,11 +316,13 @@ struct pw_report_observed {
 	unsigned reason;
 	int64_t first_seen_crl;    /* 0 = not (yet) observed in a CRL */
 	int has_crl_number;
-	uint64_t crl_number;       /* the CRL number it was first seen in */
+	char crl_number[50];       /* the CRL number it was first seen in (decimal; RFC
+	                              5280 §5.2.3 allows 20 octets, more than 64 bits) */
 	int64_t first_seen_ocsp;   /* 0 = OCSP not (yet) observed answering revoked */
 };
 
-/* Reads the observed state of certificate sha256. */
+/* Reads the observed state of certificate sha256: the store's certificate
+ * and revocation rows and the monitor's observations (store_monitor.h). */
 enum pw_status pw_report_observe(struct pw_store *s, const uint8_t sha256[32],
                                  struct pw_report_observed *out,
                                  struct pw_error *err) PW_WARN_UNUSED;

@@ -179,6 +179,11 @@ struct pw_revoke_key_report {
 	const char *reporter;     /* e.g. an email address; NULL = anonymous */
 	const char *actor;        /* NULL = "pkiward" */
 	int64_t now;              /* 0 = current time (when the report was received) */
+	/* A proof the caller verified itself (an ACME revokeCert JWS, RFC 8555
+	 * §7.6, signed by the certificate's key over a nonce pkiward issued:
+	 * http/acme.c). Borrowed; when set, proof/proof_len are the evidence
+	 * bytes recorded (the JWS as received) and no other verification runs. */
+	const struct pw_keys_proof *verified;
 };
 
 struct pw_revoke_key_report_result {

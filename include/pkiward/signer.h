@@ -30,6 +30,10 @@ void pw_signer_free(struct pw_signer *s);
 /* The DER AlgorithmIdentifier (SEQUENCE) of the signatures this signer makes. */
 const uint8_t *pw_signer_get0_alg(const struct pw_signer *s, size_t *out_len);
 
+/* The largest signature value this signer produces, in bytes (added by
+ * publish/: lets a DER writer reserve room before signing). */
+size_t pw_signer_max_sig_len(const struct pw_signer *s);
+
 /* Signs tbs; the signature value (the BIT STRING's content without its
  * unused-bits octet) goes to sig (at most sig_max bytes; 1024 is always
  * enough), its length to *sig_len. Thread-safe for PEM keys. */

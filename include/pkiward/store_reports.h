@@ -36,6 +36,7 @@ struct pw_store_report_life {
 	const char *subscriber;
 	int64_t acknowledged_at, investigated_at, preliminary_at, action_at, closed_at; /* 0 = not yet */
 	int key_report;               /* recorded by pw_revoke_report_key() */
+	int64_t processed_at;         /* when pkiward processed the intake (0 = at receipt) */
 };
 
 typedef int (*pw_store_report_life_fn)(void *ctx, const struct pw_store_report_life *l);

@@ -29,7 +29,7 @@
 
 /* Memory MHD may use per connection for the request line and headers; must
  * exceed PW_HTTP_MAX_URI plus ordinary headers. */
-#define PW_HTTP_CONN_MEMORY ((size_t)64 << 10)
+#define PW_HTTP_CONN_MEMORY ((size_t)32 << 10)
 /* listen(2) backlog. */
 #define PW_HTTP_LISTEN_BACKLOG 1024
 /* How often pw_http_server_wait() checks for a requested stop. */
@@ -857,7 +857,7 @@ static void write_log(const struct pw_http_server *s, const struct pw_http_log_e
 	char path[PW_HTTP_LOG_MAX_PATH * 6 + 1];
 	char route[PW_HTTP_MAX_HEADER_NAME * 6 + 1];
 	char method[PW_HTTP_MAX_METHOD * 6 + 1];
-	char ts[32];
+	char ts[64];
 	int trunc = 0, t2 = 0, t3 = 0;
 	struct tm tm;
 	time_t secs = (time_t)(e->at_us / 1000000);
@@ -1014,7 +1014,10 @@ enum pw_status pw_http_server_start(struct pw_http_server *s, struct pw_error *e
 	st = bind_listen(s, err);
 	if (st != PW_OK)
 		return st;
-	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC;
+	/* MHD_USE_TURBO: read/write/accept opportunistically before asking
+	 * the event loop (fewer syscalls per request; what makes the 30,000
+	 * OCSP responses/s of issue 5 reachable on two cores). */
+	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO;
 	s->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, access_cb, s,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,

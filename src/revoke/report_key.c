@@ -147,7 +147,20 @@ enum pw_status pw_revoke_report_key(struct pw_store *s, const struct pw_revoke_k
 
 	/* 1. The proof. */
 	pw_error_clear(&perr);
-	if (rq->challenge != NULL)
+	if (rq->verified != NULL) {
+		/* Verified by the caller (revoke.h): take a copy the cleanup may free. */
+		pst = PW_OK;
+		proof = *rq->verified;
+		proof.spki_der = NULL;
+		if (rq->verified->spki_der != NULL) {
+			proof.spki_der = malloc(rq->verified->spki_len);
+			if (proof.spki_der == NULL) {
+				st = pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
+				goto out;
+			}
+			memcpy(proof.spki_der, rq->verified->spki_der, rq->verified->spki_len);
+		}
+	} else if (rq->challenge != NULL)
 		pst = pw_keys_verify_challenge(rq->challenge, rq->signature, rq->signature_len,
 		                               rq->key_input, rq->key_input_len, &proof, &perr);
 	else if (rq->key_input != NULL)

@@ -29,7 +29,8 @@ const char pw_sqlite_migration_10[] =
 	" preliminary_at INTEGER,"
 	" action_at INTEGER,"
 	" closed_at INTEGER,"
-	" key_report INTEGER NOT NULL);"
+	" key_report INTEGER NOT NULL,"
+	" processed_at INTEGER);"
 	/* Certificates linked (candidate 0, by SHA-256 / issuer+serial / key)
 	 * or found by a name search (candidate 1, never linked). */
 	"CREATE TABLE report_cert ("
@@ -73,8 +74,8 @@ enum {
 static const char *const sql[R_COUNT_] = {
 	[R_LIFE_PUT] = "INSERT INTO report_life (report_id, state, action, decline_reason, br_item,"
 	               " title, body, source, message_id, subscriber, acknowledged_at,"
-	               " investigated_at, preliminary_at, action_at, closed_at, key_report)"
-	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+	               " investigated_at, preliminary_at, action_at, closed_at, key_report, processed_at)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
 	               " ON CONFLICT (report_id) DO UPDATE SET state = excluded.state,"
 	               " action = excluded.action, decline_reason = excluded.decline_reason,"
 	               " br_item = excluded.br_item, title = excluded.title, body = excluded.body,"
@@ -82,10 +83,11 @@ static const char *const sql[R_COUNT_] = {
 	               " subscriber = excluded.subscriber, acknowledged_at = excluded.acknowledged_at,"
 	               " investigated_at = excluded.investigated_at,"
 	               " preliminary_at = excluded.preliminary_at, action_at = excluded.action_at,"
-	               " closed_at = excluded.closed_at, key_report = excluded.key_report",
+	               " closed_at = excluded.closed_at, key_report = excluded.key_report,"
+	               " processed_at = excluded.processed_at",
 	[R_LIFE_GET] = "SELECT report_id, state, action, decline_reason, br_item, title, body, source,"
 	               " message_id, subscriber, acknowledged_at, investigated_at, preliminary_at,"
-	               " action_at, closed_at, key_report FROM report_life WHERE report_id = ?",
+	               " action_at, closed_at, key_report, processed_at FROM report_life WHERE report_id = ?",
 	[R_BY_MID] = "SELECT report_id FROM report_life WHERE message_id = ?",
 	[R_IDS] = "SELECT id FROM report WHERE id > ? ORDER BY id LIMIT ?",
 	[R_REPORT_EXISTS] = "SELECT 1 FROM report WHERE id = ?",
@@ -163,6 +165,7 @@ static enum pw_status sq_life_put(struct pw_store *s, const struct pw_store_repo
 	bind_time_opt(st, 14, l->action_at);
 	bind_time_opt(st, 15, l->closed_at);
 	sqlite3_bind_int(st, 16, l->key_report != 0);
+	bind_time_opt(st, 17, l->processed_at);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT) {
 		sqlite3_reset(st);
@@ -203,6 +206,7 @@ static enum pw_status sq_life_get(struct pw_store *s, int64_t id, pw_store_repor
 		l.action_at = sqlite3_column_int64(st, 13);
 		l.closed_at = sqlite3_column_int64(st, 14);
 		l.key_report = sqlite3_column_int(st, 15);
+		l.processed_at = sqlite3_column_int64(st, 16);
 		fn(ctx, &l);
 	} else if (rc == SQLITE_DONE) {
 		ret = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "report",

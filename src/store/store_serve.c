@@ -32,6 +32,16 @@ static enum pw_status text_arg(const char *t, size_t max, const char *what, stru
 	return PW_OK;
 }
 
+/* Reads need no transaction (WAL readers see a consistent snapshot per
+ * statement and must not take the write lock). */
+#define READ(s, call)                                                          \
+	do {                                                                       \
+		enum pw_status st_ = check((s), 0, err);                               \
+		if (st_ != PW_OK)                                                      \
+			return st_;                                                        \
+		return (call);                                                         \
+	} while (0)
+
 #define RUN(s, write, call)                                                    \
 	do {                                                                       \
 		int own_;                                                              \
@@ -149,7 +159,7 @@ enum pw_status pw_store_serve_token_find(struct pw_store *s, const uint8_t sha25
 {
 	if (sha256 == NULL || out == NULL)
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
-	RUN(s, 0, s->ops->serve->token_find(s, sha256, out, err));
+	READ(s, s->ops->serve->token_find(s, sha256, out, err));
 }
 
 enum pw_status pw_store_serve_token_list(struct pw_store *s, pw_store_serve_token_fn fn,
@@ -157,7 +167,7 @@ enum pw_status pw_store_serve_token_list(struct pw_store *s, pw_store_serve_toke
 {
 	if (fn == NULL)
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL callback");
-	RUN(s, 0, s->ops->serve->token_list(s, fn, ctx, err));
+	READ(s, s->ops->serve->token_list(s, fn, ctx, err));
 }
 
 enum pw_status pw_store_serve_token_revoke(struct pw_store *s, int64_t id, int64_t at,
@@ -181,5 +191,5 @@ enum pw_status pw_store_serve_status_link_find(struct pw_store *s, const uint8_t
 	if (sha256 == NULL || out_report_id == NULL)
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
 	*out_report_id = 0;
-	RUN(s, 0, s->ops->serve->link_find(s, sha256, out_report_id, err));
+	READ(s, s->ops->serve->link_find(s, sha256, out_report_id, err));
 }
