@@ -49,4 +49,26 @@ pre=$("$pw" find --precert --limit 1 --json | python3 -c "import json,sys;print(
 say "One precertificate in full, with its final certificate (twin)" "pkiward show $pre"
 "$pw" show "$pre"
 
+port=${PKIWARD_DEMO_PORT:-8080}
+url="http://127.0.0.1:$port"
+say "Register the issuing CAs for CRL and OCSP publication" \
+    "pkiward ca add --cert ca/<ca>.pem --key ca/<ca>.key --name <ca> --crl-base-url $url/crl --partitions 4 --ocsp-url $url/ocsp"
+for c in "$demo"/data/ca/*.pem; do
+  name=$(basename "$c" .pem)
+  [ "$name" = root ] && continue
+  "$pw" ca add --cert "$c" --key "${c%.pem}.key" --name "$name" --crl-base-url "$url/crl" \
+    --partitions 4 --ocsp-url "$url/ocsp" >/dev/null
+done
+"$pw" ca list
+
+say "Publish every CA's full and partitioned CRLs" "pkiward crl generate --out $demo/crl"
+"$pw" crl generate --out "$demo/crl" | tail -3
+
+token=$("$pw" token add --role operator --label demo)
 printf '\nThe base is %s; try: PKIWARD_STORE=%s %s find --help\n' "$PKIWARD_STORE" "$PKIWARD_STORE" "$pw"
+[ "${PKIWARD_DEMO_NO_SERVE:-0}" = 1 ] && exit 0
+say "Serve OCSP, CRLs, ACME revokeCert, the problem-report portal and the dashboard" \
+    "pkiward serve --listen 127.0.0.1:$port --crl-dir $demo/crl"
+printf 'Open %s/ (portal) and %s/admin/ (dashboard; operator token: %s). Ctrl-C stops.\n' \
+  "$url" "$url" "$token"
+exec "$pw" serve --listen "127.0.0.1:$port" --crl-dir "$demo/crl" --web-dir "$here/web"
