@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "pkiward/buf.h"
+#include "pkiward/incident.h"
 #include "pkiward/lint.h"
 #include "pkiward/report.h"
 #include "pkiward/revoke.h"
@@ -201,6 +202,70 @@ static void api_alerts(struct pw_store *s, struct pw_http_response *resp)
 	}
 	json_t *o = json_object();
 	json_object_set_new(o, "alerts", arr);
+	pw_serve_json(resp, 200, o);
+}
+
+/* ---- incidents and their IRG v3.2 deadlines (issue 7, item 7) ---- */
+
+static json_t *incident_json(const struct pw_incident *inc, int64_t now)
+{
+	struct pw_incident_deadline dl[PW_INCIDENT_MAX_DEADLINES];
+	size_t n = 0;
+	json_t *o = json_object(), *tags = json_array(), *arr = json_array();
+	json_object_set_new(o, "id", json_integer(inc->id));
+	json_object_set_new(o, "title", json_string(inc->title ? inc->title : ""));
+	for (size_t i = 0; i < inc->n_tags; i++)
+		json_array_append_new(tags, json_string(inc->tags[i]));
+	json_object_set_new(o, "tags", tags);
+	json_object_set_new(o, "closed", json_boolean(inc->closed_at != 0));
+	pw_incident_deadlines(inc, now, dl, PW_INCIDENT_MAX_DEADLINES, &n);
+	int overdue = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_t *d = json_object();
+		json_object_set_new(d, "kind", json_string(pw_incident_deadline_name(dl[i].kind)));
+		json_object_set_new(d, "what", json_string(dl[i].what));
+		json_object_set_new(d, "due", json_integer(dl[i].due));
+		json_object_set_new(d, "seconds_left", json_integer(dl[i].due - now));
+		if (dl[i].soft_due)
+			json_object_set_new(d, "soft_due", json_integer(dl[i].soft_due));
+		json_object_set_new(d, "met_at", dl[i].met_at ? json_integer(dl[i].met_at) : json_null());
+		json_object_set_new(d, "overdue", json_boolean(dl[i].overdue));
+		json_object_set_new(d, "rule", json_string(dl[i].rule ? dl[i].rule : ""));
+		json_array_append_new(arr, d);
+		overdue |= dl[i].overdue;
+	}
+	json_object_set_new(o, "overdue", json_boolean(overdue));
+	json_object_set_new(o, "deadlines", arr);
+	return o;
+}
+
+static void api_incidents(struct pw_store *s, struct pw_http_response *resp)
+{
+	struct pw_error err;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int64_t now = (int64_t)time(NULL);
+	if (pw_incident_ids(s, &ids, &n, &err) != PW_OK) {
+		pw_serve_json_error(resp, 500, NULL, "reading incidents failed: %s", err.msg);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n && i < ADMIN_LIST_MAX; i++) {
+		struct pw_incident *inc = NULL;
+		if (pw_incident_load(s, ids[i], &inc, &err) != PW_OK) {
+			free(ids);
+			json_decref(arr);
+			pw_serve_json_error(resp, 500, NULL, "reading incident %lld failed: %s",
+			                    (long long)ids[i], err.msg);
+			return;
+		}
+		json_array_append_new(arr, incident_json(inc, now));
+		pw_incident_free(inc);
+	}
+	free(ids);
+	json_t *o = json_object();
+	json_object_set_new(o, "now", json_integer(now));
+	json_object_set_new(o, "incidents", arr);
 	pw_serve_json(resp, 200, o);
 }
 
@@ -637,8 +702,9 @@ void pw_serve_admin_api(void *ctx, const struct pw_http_request *req, struct pw_
 		pw_serve_store_put(sv, s);
 		return;
 	}
-	static const char *const gets[] = {"whoami", "reports", "revocations", "alerts", "certificates", "lint",
-	                                   "timeline.svg", "histogram.svg"};
+	static const char *const gets[] = {"whoami", "reports",       "revocations",   "alerts",
+	                                   "certificates", "lint", "timeline.svg", "histogram.svg",
+	                                   "incidents"};
 	size_t i = 0;
 	while (i < sizeof gets / sizeof gets[0] && strcmp(gets[i], p) != 0)
 		i++;
@@ -665,7 +731,8 @@ void pw_serve_admin_api(void *ctx, const struct pw_http_request *req, struct pw_
 	case 4: api_certificates(s, req, resp); break;
 	case 5: api_lint(s, req, resp); break;
 	case 6: svg_timeline(s, resp); break;
-	default: svg_histogram(s, resp); break;
+	case 7: svg_histogram(s, resp); break;
+	default: api_incidents(s, resp); break;
 	}
 	pw_serve_store_put(sv, s);
 }

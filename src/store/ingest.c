@@ -740,10 +740,44 @@ static int consume(struct ictx *ic, struct batch *b, struct pw_error *err)
 	struct pw_error e;
 	uint64_t ingested = 0, present = 0, findings = 0, linted = 0;
 	struct pw_store_batch_info bi;
+	/* With a backend that writes a whole batch at once (put_batch), the
+	 * outcome of every certificate is known before the reports are made;
+	 * the items are then reported in the same order and the same way as
+	 * with one put per record. */
+	const struct pw_store_rec **recs = NULL;
+	int *outcome = NULL;
+	struct pw_error *errs = NULL;
+	size_t k = 0;
+	int ok = 0;
 	memset(&bi, 0, sizeof bi);
 
 	if (b->n_certs > 0 && (st = s->ops->begin(s, err)) != PW_OK)
 		return 0;
+	if (b->n_certs > 0 && s->ops->put_batch != NULL) {
+		/* b->n bounds the certificate items (n_certs of them). */
+		recs = malloc(b->n * sizeof *recs);
+		outcome = calloc(b->n, sizeof *outcome);
+		errs = calloc(b->n, sizeof *errs);
+		if (recs == NULL || outcome == NULL || errs == NULL) {
+			pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
+			goto fail;
+		}
+		for (size_t i = 0; i < b->n; i++) {
+			struct item *it = &b->items[i];
+			if (it->type == IT_REPORT)
+				continue;
+			pw_store_rec_rebase(&it->ro, b->data.data);
+			recs[k++] = &it->ro.r;
+		}
+		pw_error_clear(&e);
+		if ((st = s->ops->put_batch(s, recs, k, outcome, errs, &e)) != PW_OK) {
+			*err = e;
+			if (err->status == PW_OK)
+				err->status = st;
+			goto fail;
+		}
+		k = 0;
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		struct item *it = &b->items[i];
 		const char *path = (const char *)b->data.data + it->path_off;
@@ -754,19 +788,25 @@ static int consume(struct ictx *ic, struct batch *b, struct pw_error *err)
 			       it->has_sha256 ? it->sha256 : NULL);
 			continue;
 		}
-		pw_store_rec_rebase(&it->ro, b->data.data);
 		int inserted = 0;
-		pw_error_clear(&e);
-		st = s->ops->put(s, &it->ro.r, &inserted, &e);
+		const struct pw_error *rej = &e;
+		if (outcome != NULL) {
+			inserted = outcome[k];
+			rej = &errs[k++];
+			st = inserted < 0 ? PW_ERR_EXISTS : PW_OK;
+		} else {
+			pw_store_rec_rebase(&it->ro, b->data.data);
+			pw_error_clear(&e);
+			st = s->ops->put(s, &it->ro.r, &inserted, &e);
+		}
 		if (st == PW_ERR_EXISTS) {
-			report(ic, PW_STORE_REJECTED, path, it->line, it->has_offset, it->offset, &e,
+			report(ic, PW_STORE_REJECTED, path, it->line, it->has_offset, it->offset, rej,
 			       it->ro.r.sha256);
 			continue;
 		}
 		if (st != PW_OK) {
 			*err = e;
-			s->ops->rollback(s);
-			return 0;
+			goto fail;
 		}
 		if (inserted)
 			ingested++;
@@ -791,12 +831,11 @@ static int consume(struct ictx *ic, struct batch *b, struct pw_error *err)
 			*err = e;
 			if (err->status == PW_OK)
 				err->status = st;
-			s->ops->rollback(s);
-			return 0;
+			goto fail;
 		}
 	}
 	if (b->n_certs > 0 && (st = s->ops->commit(s, err)) != PW_OK)
-		return 0;
+		goto out;
 	/* Counted only once the batch is durable. */
 	ic->sum->ingested += ingested;
 	ic->sum->already_present += present;
@@ -807,7 +846,15 @@ static int consume(struct ictx *ic, struct batch *b, struct pw_error *err)
 	if (ic->o->progress != NULL)
 		ic->o->progress(ic->o->ctx, b->bytes_done, ic->total_bytes,
 		                ic->sum->ingested + ic->sum->already_present);
-	return 1;
+	ok = 1;
+	goto out;
+fail:
+	s->ops->rollback(s);
+out:
+	free(recs);
+	free(outcome);
+	free(errs);
+	return ok;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -144,6 +144,16 @@ struct pw_store_ops {
 	/* Inserts the record unless its SHA-256 is stored (*out_inserted). */
 	enum pw_status (*put)(struct pw_store *s, const struct pw_store_rec *r, int *out_inserted,
 	                      struct pw_error *err);
+	/* Optional (NULL: ingest calls put per record). Writes recs[0..n) in
+	 * order, exactly as n calls of put would, inside the caller's open
+	 * transaction: inserted[i] is 1 (stored now), 0 (its SHA-256 was already
+	 * stored, or appeared earlier in recs; its lint findings replace the
+	 * stored ones) or -1 (another certificate of its issuer and kind holds
+	 * its serial, BR 7.1: errs[i] says so, as put's PW_ERR_EXISTS would).
+	 * Any other failure returns the error (*err); the caller rolls back. */
+	enum pw_status (*put_batch)(struct pw_store *s, const struct pw_store_rec *const *recs,
+	                            size_t n, int *inserted, struct pw_error *errs,
+	                            struct pw_error *err);
 	enum pw_status (*apply_metadata)(struct pw_store *s, const struct pw_store_metadata *m,
 	                                 struct pw_error *err);
 	/* Finds the CA identity of a stored CA certificate: its subject Name hash

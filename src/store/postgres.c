@@ -79,6 +79,10 @@ enum pstmt {
 	P_JOB_MARK,
 	P_JOB_DONE_INC,
 	P_JOB_FINISH,
+	P_B_IDS,
+	P_B_INS_CERT,
+	P_B_PRESENT,
+	P_B_DEL_FINDINGS,
 	P_COUNT_
 };
 
@@ -167,7 +171,56 @@ static const char *const pstmt_sql[P_COUNT_] = {
 	               " AND seq = $4 AND done_at IS NULL",
 	[P_JOB_DONE_INC] = "UPDATE revoke_job SET done = done + 1 WHERE id = $1",
 	[P_JOB_FINISH] = "UPDATE revoke_job SET finished_at = $1 WHERE id = $2 AND finished_at IS NULL",
+	/* Bulk ingest (put_batch): ids are drawn first so that names, DER and
+	 * findings can be staged with their certificate's id. */
+	[P_B_IDS] = "SELECT nextval(pg_get_serial_sequence('certificate', 'id'))"
+	            " FROM generate_series(1, $1)",
+	/* The issuer lookup is P_FIND_ISSUER_CA's (RFC 5280 §4.2.1.1), once per
+	 * distinct (issuer Name, AKI) of the run rather than per row (an empty
+	 * bytea stands for a missing AKI in the join: aki is never empty).
+	 * ON CONFLICT DO NOTHING covers both unique keys, as in P_INS_CERT. */
+	[P_B_INS_CERT] =
+		"INSERT INTO certificate (id, sha256, link_sha256, issuer_name_sha256,"
+		" issuer, serial, spki_sha256, subject, not_before, not_after, precert, is_ca, aki,"
+		" issuer_ca_id, ingested_at) SELECT s.id, s.sha256, s.link_sha256, s.issuer_name_sha256,"
+		" s.issuer, s.serial, s.spki_sha256, s.subject, s.not_before, s.not_after, s.precert,"
+		" s.is_ca, s.aki, m.ca_id, s.ingested_at FROM pw_stage_cert s LEFT JOIN"
+		" (SELECT i.n, i.k, (SELECT a.id FROM ca a WHERE a.subject_name_sha256 = i.n"
+		" AND (i.aki IS NULL OR a.ski IS NULL OR a.ski = i.aki) ORDER BY a.id LIMIT 1) AS ca_id"
+		" FROM (SELECT DISTINCT issuer_name_sha256 AS n, aki, COALESCE(aki, '\\x'::bytea) AS k"
+		" FROM pw_stage_cert) i) m ON m.n = s.issuer_name_sha256"
+		" AND m.k = COALESCE(s.aki, '\\x'::bytea) WHERE s.skip = 0"
+		" ON CONFLICT DO NOTHING RETURNING id",
+	/* Staged rows not inserted whose SHA-256 is stored: "already present". */
+	[P_B_PRESENT] = "SELECT s.id, c.id FROM pw_stage_cert s JOIN certificate c"
+	                " ON c.sha256 = s.sha256 WHERE c.id <> s.id",
+	[P_B_DEL_FINDINGS] = "DELETE FROM lint_finding WHERE cert_id = ANY ($1::text::bigint[])",
 };
+
+/* The staging table of put_batch: temporary (this connection only) and
+ * emptied at commit. Created on first use in each transaction if a rollback
+ * dropped it; emptied between the runs of one batch (see pg_put_batch).
+ * Only what the set-based INSERT needs: DER, names and findings go straight
+ * to their tables with COPY once the inserted certificates are known. */
+static const char pg_stage_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS pw_stage_cert ("
+	" id BIGINT NOT NULL, sha256 BYTEA NOT NULL, link_sha256 BYTEA NOT NULL,"
+	" issuer_name_sha256 BYTEA NOT NULL, issuer TEXT NOT NULL, serial BYTEA NOT NULL,"
+	" spki_sha256 BYTEA NOT NULL, subject TEXT NOT NULL, not_before BIGINT NOT NULL,"
+	" not_after BIGINT NOT NULL, precert INTEGER NOT NULL, is_ca INTEGER NOT NULL, aki BYTEA,"
+	" ingested_at BIGINT NOT NULL, skip INTEGER NOT NULL) ON COMMIT DELETE ROWS";
+static const char pg_stage_clear_sql[] = "TRUNCATE pw_stage_cert";
+static const char pg_copy_cert_sql[] =
+	"COPY pw_stage_cert (id, sha256, link_sha256, issuer_name_sha256, issuer, serial,"
+	" spki_sha256, subject, not_before, not_after, precert, is_ca, aki, ingested_at,"
+	" skip) FROM STDIN (FORMAT binary)";
+#define PG_COPY_CERT_FIELDS 15
+static const char pg_copy_der_sql[] = "COPY certificate_der (cert_id, der) FROM STDIN (FORMAT binary)";
+static const char pg_copy_name_sql[] =
+	"COPY name (rev, cert_id, kind) FROM STDIN (FORMAT binary)";
+static const char pg_copy_finding_sql[] =
+	"COPY lint_finding (cert_id, lint, result) FROM STDIN (FORMAT binary)";
+
 
 struct pg_store {
 	struct pw_store base;
@@ -181,6 +234,8 @@ struct pg_store {
 	uint8_t issuer_ca_aki[64];
 	size_t issuer_ca_aki_len;
 	int64_t issuer_ca_id;
+	/* The staging tables hold rows of this transaction (put_batch). */
+	int stage_used;
 };
 
 #define PG(s) ((struct pg_store *)(s))
@@ -444,6 +499,7 @@ static enum pw_status pg_begin(struct pw_store *s, struct pw_error *err)
 
 static enum pw_status pg_commit(struct pw_store *s, struct pw_error *err)
 {
+	PG(s)->stage_used = 0; /* ON COMMIT DELETE ROWS (or the commit failed: rolled back) */
 	return exec_simple(PG(s), "COMMIT", err);
 }
 
@@ -452,6 +508,7 @@ static void pg_rollback(struct pw_store *s)
 	struct pg_store *q = PG(s);
 	PQclear(PQexec(q->conn, "ROLLBACK"));
 	q->issuer_ca_valid = 0; /* the cached id may have been rolled back */
+	q->stage_used = 0;
 }
 
 static int pg_in_txn(struct pw_store *s)
@@ -660,6 +717,453 @@ static enum pw_status pg_put(struct pw_store *s, const struct pw_store_rec *r, i
 	if (r->has_findings && (st = put_findings(q, id, r, 0, err)) != PW_OK)
 		return st;
 	*out_inserted = 1;
+	return PW_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Bulk writing (COPY)                                                       */
+/* ------------------------------------------------------------------------ */
+
+/* Bytes handed to PQputCopyData at once. */
+#define PG_COPY_CHUNK ((size_t)1 << 20)
+
+/* PostgreSQL's binary COPY format (COPY documentation, "Binary Format"):
+ * a signature, flags and header-extension length, then per row a field
+ * count and per field a length (-1: NULL) and the value in the column
+ * type's binary form (big-endian integers, raw bytea and text bytes). */
+static void cp_header(struct pw_buf *b)
+{
+	static const uint8_t sig[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0,
+	                                0,   0,   0,   0,   0,   0,   0,   0};
+	pw_buf_append(b, sig, sizeof sig);
+}
+
+static void cp_row(struct pw_buf *b, int fields)
+{
+	uint16_t v = htobe16((uint16_t)fields);
+	pw_buf_append(b, &v, 2);
+}
+
+static void cp_trailer(struct pw_buf *b)
+{
+	uint16_t v = 0xffff;
+	pw_buf_append(b, &v, 2);
+}
+
+static void cp_bytes(struct pw_buf *b, const void *p, size_t n)
+{
+	uint32_t l = htobe32((uint32_t)n);
+	pw_buf_append(b, &l, 4);
+	if (n > 0)
+		pw_buf_append(b, p, n);
+}
+
+static void cp_bytes_or_null(struct pw_buf *b, const void *p, size_t n)
+{
+	uint32_t l = 0xffffffffu;
+	if (p == NULL || n == 0)
+		pw_buf_append(b, &l, 4);
+	else
+		cp_bytes(b, p, n);
+}
+
+static void cp_text(struct pw_buf *b, const char *t)
+{
+	cp_bytes(b, t, strlen(t));
+}
+
+static void cp_int8(struct pw_buf *b, int64_t v)
+{
+	uint64_t x = htobe64((uint64_t)v);
+	cp_bytes(b, &x, 8);
+}
+
+static void cp_int4(struct pw_buf *b, int32_t v)
+{
+	uint32_t x = htobe32((uint32_t)v);
+	cp_bytes(b, &x, 4);
+}
+
+/* Runs one COPY ... FROM STDIN with the rows in data (header and trailer
+ * included). */
+static enum pw_status copy_in(struct pg_store *q, const char *sql, const struct pw_buf *data,
+                              struct pw_error *err, const char *what)
+{
+	enum pw_status st = PW_OK;
+	if (data->failed)
+		return pw_error_set(err, PW_ERR_NOMEM, 0, 0, what, "out of memory");
+	PGresult *r = PQexec(q->conn, sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		st = pgerr(q, r, err, what);
+		PQclear(r);
+		return st;
+	}
+	PQclear(r);
+	for (size_t off = 0; off < data->len;) {
+		size_t n = data->len - off < PG_COPY_CHUNK ? data->len - off : PG_COPY_CHUNK;
+		if (PQputCopyData(q->conn, (const char *)data->data + off, (int)n) != 1) {
+			st = pgerr(q, NULL, err, what);
+			PQputCopyEnd(q->conn, "client error");
+			break;
+		}
+		off += n;
+	}
+	if (st == PW_OK && PQputCopyEnd(q->conn, NULL) != 1)
+		st = pgerr(q, NULL, err, what);
+	/* Drain every result (the COPY's, then NULL). */
+	while ((r = PQgetResult(q->conn)) != NULL) {
+		if (st == PW_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+			st = pgerr(q, r, err, what);
+		PQclear(r);
+	}
+	return st;
+}
+
+/* Sorting a run's records to find repeats within it. */
+struct bulk_ix {
+	const struct pw_store_rec *r;
+	size_t i;
+};
+
+static int cmp_sha(const void *a, const void *b)
+{
+	const struct bulk_ix *x = a, *y = b;
+	int c = memcmp(x->r->sha256, y->r->sha256, 32);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* certificate's second unique key: (issuer_name_sha256, serial, precert). */
+static int cmp_key(const void *a, const void *b)
+{
+	const struct bulk_ix *x = a, *y = b;
+	int c = memcmp(x->r->issuer_name_sha256, y->r->issuer_name_sha256, 32);
+	if (c == 0 && x->r->serial_len != y->r->serial_len)
+		c = x->r->serial_len < y->r->serial_len ? -1 : 1;
+	if (c == 0)
+		c = memcmp(x->r->serial, y->r->serial, x->r->serial_len);
+	if (c == 0)
+		c = (x->r->precert > y->r->precert) - (x->r->precert < y->r->precert);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Index of the run's record with id (ids ascend with the records). */
+static size_t id_index(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ids[lo] == id ? lo : n;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Record states within one run. */
+enum { B_STAGE = 0, B_REPEAT = 1, B_KEY_LOSER = 2 };
+
+/* Appends the lint findings of r for certificate id to a COPY buffer; a
+ * lint named twice keeps its last result, as P_INS_FINDING's upsert would. */
+static size_t cp_findings(struct pw_buf *fb, int64_t id, const struct pw_store_rec *r)
+{
+	size_t rows = 0;
+	const char *f = r->findings;
+	for (size_t k = 0; k < r->n_findings; k++) {
+		const char *lint = f;
+		const char *result = lint + strlen(lint) + 1;
+		f = result + strlen(result) + 1;
+		int later = 0;
+		const char *g = f;
+		for (size_t l = k + 1; l < r->n_findings && !later; l++) {
+			later = strcmp(g, lint) == 0;
+			g += strlen(g) + 1;
+			g += strlen(g) + 1;
+		}
+		if (later)
+			continue;
+		cp_row(fb, 3);
+		cp_int8(fb, id);
+		cp_text(fb, lint);
+		cp_text(fb, result);
+		rows++;
+	}
+	return rows;
+}
+
+/* Writes a run of non-CA records with COPY and set-based statements, with
+ * the outcomes one put after the other would give:
+ * - a SHA-256 seen earlier in the run is "already present" (its findings
+ *   are the earlier copy's: the same certificate linted the same way);
+ * - a record whose (issuer, serial, kind) an earlier record of the run
+ *   holds is not inserted, but is still "already present" if its own
+ *   SHA-256 is stored, as put answers that first;
+ * - everything else is decided by the server's ON CONFLICT DO NOTHING.
+ * Round trips: ids, COPY of the staging rows, the INSERT, (the stored
+ * ones), COPY of DER, of names, one per distinct issuer Name, (a DELETE
+ * of re-linted findings), COPY of findings. */
+static enum pw_status put_run(struct pg_store *q, const struct pw_store_rec *const *recs, size_t n,
+                              int *inserted, struct pw_error *errs, struct pw_error *err)
+{
+	enum pw_status st = PW_OK;
+	struct params p = {0};
+	struct pw_buf cb, db, nb, fb, del;
+	PGresult *r = NULL;
+	int64_t *ids = malloc(n * sizeof *ids);
+	int64_t *stored = calloc(n, sizeof *stored); /* id of an already stored copy */
+	unsigned char *state = calloc(n, 1);
+	struct bulk_ix *ix = malloc(n * sizeof *ix);
+	size_t n_ins = 0, n_left = 0, n_names = 0, n_findings = 0, n_del = 0;
+
+	pw_buf_init(&cb);
+	pw_buf_init(&db);
+	pw_buf_init(&nb);
+	pw_buf_init(&fb);
+	pw_buf_init(&del);
+	if (ids == NULL || stored == NULL || state == NULL || ix == NULL) {
+		st = pw_error_set(err, PW_ERR_NOMEM, 0, 0, "certificate", "out of memory");
+		goto out;
+	}
+	if ((st = exec_simple(q, pg_stage_sql, err)) != PW_OK ||
+	    (q->stage_used && (st = exec_simple(q, pg_stage_clear_sql, err)) != PW_OK))
+		goto out;
+	q->stage_used = 1;
+
+	/* Repeats within the run. */
+	for (size_t i = 0; i < n; i++) {
+		ix[i] = (struct bulk_ix){recs[i], i};
+		inserted[i] = 0;
+	}
+	qsort(ix, n, sizeof *ix, cmp_sha);
+	for (size_t i = 1; i < n; i++)
+		if (memcmp(ix[i].r->sha256, ix[i - 1].r->sha256, 32) == 0)
+			state[ix[i].i] = B_REPEAT;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (state[i] != B_REPEAT)
+			ix[m++] = (struct bulk_ix){recs[i], i};
+	qsort(ix, m, sizeof *ix, cmp_key);
+	for (size_t i = 1; i < m; i++)
+		if (cmp_key(&(struct bulk_ix){ix[i].r, 0}, &(struct bulk_ix){ix[i - 1].r, 0}) == 0)
+			state[ix[i].i] = B_KEY_LOSER;
+
+	/* Ids for the run, ascending in record order. */
+	p_int(&p, (int64_t)n);
+	if ((r = run(q, P_B_IDS, &p, err, "certificate")) == NULL) {
+		st = PW_ERR_STORE;
+		goto out;
+	}
+	if ((size_t)PQntuples(r) != n) {
+		st = pw_error_set(err, PW_ERR_STORE, 0, 0, "certificate",
+		                  "postgresql: %d ids for %zu rows", PQntuples(r), n);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		ids[i] = get_int(r, (int)i, 0);
+	PQclear(r);
+	r = NULL;
+	qsort(ids, n, sizeof *ids, cmp_i64);
+
+	cp_header(&cb);
+	for (size_t i = 0; i < n; i++) {
+		const struct pw_store_rec *c = recs[i];
+		if (state[i] == B_REPEAT)
+			continue;
+		cp_row(&cb, PG_COPY_CERT_FIELDS);
+		cp_int8(&cb, ids[i]);
+		cp_bytes(&cb, c->sha256, 32);
+		cp_bytes(&cb, c->link_sha256, 32);
+		cp_bytes(&cb, c->issuer_name_sha256, 32);
+		cp_text(&cb, c->issuer);
+		cp_bytes(&cb, c->serial, c->serial_len);
+		cp_bytes(&cb, c->spki_sha256, 32);
+		cp_text(&cb, c->subject);
+		cp_int8(&cb, c->not_before);
+		cp_int8(&cb, c->not_after);
+		cp_int4(&cb, c->precert);
+		cp_int4(&cb, c->is_ca);
+		cp_bytes_or_null(&cb, c->aki, c->aki_len);
+		cp_int8(&cb, c->ingested_at);
+		cp_int4(&cb, state[i] == B_KEY_LOSER);
+	}
+	cp_trailer(&cb);
+	if ((st = copy_in(q, pg_copy_cert_sql, &cb, err, "certificate")) != PW_OK)
+		goto out;
+
+	memset(&p, 0, sizeof p);
+	if ((r = run(q, P_B_INS_CERT, &p, err, "certificate")) == NULL) {
+		st = PW_ERR_STORE;
+		goto out;
+	}
+	for (int row = 0; row < PQntuples(r); row++) {
+		size_t i = id_index(ids, n, get_int(r, row, 0));
+		if (i < n && state[i] != B_REPEAT && inserted[i] != 1) {
+			inserted[i] = 1;
+			n_ins++;
+		}
+	}
+	PQclear(r);
+	r = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (state[i] != B_REPEAT && inserted[i] != 1) {
+			inserted[i] = -1; /* until found stored below */
+			n_left++;
+		}
+	if (n_left > 0) {
+		if ((r = run(q, P_B_PRESENT, &p, err, "certificate")) == NULL) {
+			st = PW_ERR_STORE;
+			goto out;
+		}
+		for (int row = 0; row < PQntuples(r); row++) {
+			size_t i = id_index(ids, n, get_int(r, row, 0));
+			if (i < n && inserted[i] == -1) {
+				inserted[i] = 0;
+				stored[i] = get_int(r, row, 1);
+			}
+		}
+		PQclear(r);
+		r = NULL;
+		for (size_t i = 0; i < n; i++) {
+			const struct pw_store_rec *c = recs[i];
+			char hex[2 * PW_STORE_MAX_SERIAL + 1];
+			if (inserted[i] != -1)
+				continue;
+			/* BR 7.1: serials are unique per issuer (the message of pg_put). */
+			pw_hex_encode(c->serial,
+			              c->serial_len < PW_STORE_MAX_SERIAL ? c->serial_len : PW_STORE_MAX_SERIAL,
+			              hex);
+			pw_error_clear(&errs[i]);
+			pw_error_set(&errs[i], PW_ERR_EXISTS, 0, 0, "tbsCertificate.serialNumber",
+			             "another %s from issuer \"%s\" already has serial %s",
+			             c->precert ? "precertificate" : "certificate", c->issuer, hex);
+		}
+	}
+
+	/* DER, names and findings of the new certificates cannot conflict (new
+	 * ids; name keys are distinct per certificate, pw_store_rec), and the
+	 * findings of stored ones are deleted first: plain COPY into the tables. */
+	cp_header(&db);
+	cp_header(&nb);
+	cp_header(&fb);
+	pw_buf_puts(&del, "{");
+	for (size_t i = 0; i < n; i++) {
+		const struct pw_store_rec *c = recs[i];
+		if (inserted[i] == 1) {
+			cp_row(&db, 2);
+			cp_int8(&db, ids[i]);
+			cp_bytes(&db, c->der, c->der_len);
+			const char *nm = c->names;
+			for (size_t k = 0; k < c->n_names; k++) {
+				const char *key = nm + 1;
+				cp_row(&nb, 3);
+				cp_text(&nb, key);
+				cp_int8(&nb, ids[i]);
+				cp_int4(&nb, (unsigned char)nm[0]);
+				nm = key + strlen(key) + 1;
+				n_names++;
+			}
+			if (c->has_findings)
+				n_findings += cp_findings(&fb, ids[i], c);
+		} else if (stored[i] > 0 && c->has_findings) {
+			pw_buf_printf(&del, "%s%" PRId64, n_del++ ? "," : "", stored[i]);
+			n_findings += cp_findings(&fb, stored[i], c);
+		}
+	}
+	pw_buf_puts(&del, "}");
+	cp_trailer(&db);
+	cp_trailer(&nb);
+	cp_trailer(&fb);
+	if (n_ins > 0 && (st = copy_in(q, pg_copy_der_sql, &db, err, "certificate_der")) != PW_OK)
+		goto out;
+	if (n_names > 0 && (st = copy_in(q, pg_copy_name_sql, &nb, err, "name")) != PW_OK)
+		goto out;
+	/* Issuer Names: the first new certificate's text of each wins, as one
+	 * put after the other; a batch holds few distinct issuers. */
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (inserted[i] == 1)
+			ix[m++] = (struct bulk_ix){recs[i], i};
+	qsort(ix, m, sizeof *ix, cmp_key);
+	for (size_t i = 0; i < m; i++) {
+		if (i > 0 && memcmp(ix[i].r->issuer_name_sha256, ix[i - 1].r->issuer_name_sha256, 32) == 0)
+			continue;
+		/* The earliest record of this Name (cmp_key orders by Name first). */
+		size_t first = i;
+		for (size_t j = i + 1;
+		     j < m && memcmp(ix[j].r->issuer_name_sha256, ix[i].r->issuer_name_sha256, 32) == 0; j++)
+			if (ix[j].i < ix[first].i)
+				first = j;
+		if ((st = put_issuer_name(q, ix[first].r->issuer_name_sha256, ix[first].r->issuer, err)) !=
+		    PW_OK)
+			goto out;
+	}
+	if (n_del > 0) {
+		if (del.failed) {
+			st = pw_error_set(err, PW_ERR_NOMEM, 0, 0, "lint_finding", "out of memory");
+			goto out;
+		}
+		memset(&p, 0, sizeof p);
+		p_text(&p, (const char *)del.data);
+		if ((st = cmd(q, P_B_DEL_FINDINGS, &p, err, "lint_finding")) != PW_OK)
+			goto out;
+	}
+	if (n_findings > 0 && (st = copy_in(q, pg_copy_finding_sql, &fb, err, "lint_finding")) != PW_OK)
+		goto out;
+out:
+	PQclear(r);
+	pw_buf_cleanup(&cb);
+	pw_buf_cleanup(&db);
+	pw_buf_cleanup(&nb);
+	pw_buf_cleanup(&fb);
+	pw_buf_cleanup(&del);
+	free(ids);
+	free(stored);
+	free(state);
+	free(ix);
+	return st;
+}
+
+/* Records of one COPY run at most (bounds the staging buffers with the
+ * ingest batch's own limits; a larger batch is written in several runs). */
+#define PG_BULK_MAX_RUN 100000
+
+static enum pw_status pg_put_batch(struct pw_store *s, const struct pw_store_rec *const *recs,
+                                   size_t n, int *inserted, struct pw_error *errs,
+                                   struct pw_error *err)
+{
+	struct pg_store *q = PG(s);
+	enum pw_status st;
+	size_t i = 0;
+
+	while (i < n) {
+		if (recs[i]->is_ca) {
+			/* CA certificates are rare and create or join a CA identity
+			 * and link the leaves stored before them (put_ca): one at a
+			 * time, in order, so leaves later in the batch find them. */
+			pw_error_clear(&errs[i]);
+			st = pg_put(s, recs[i], &inserted[i], &errs[i]);
+			if (st == PW_ERR_EXISTS) {
+				inserted[i] = -1;
+			} else if (st != PW_OK) {
+				*err = errs[i];
+				return st;
+			}
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && !recs[j]->is_ca && j - i < PG_BULK_MAX_RUN)
+			j++;
+		if ((st = put_run(q, recs + i, j - i, inserted + i, errs + i, err)) != PW_OK)
+			return st;
+		i = j;
+	}
 	return PW_OK;
 }
 
@@ -1363,6 +1867,7 @@ static const struct pw_store_ops pg_ops = {
 	.rollback = pg_rollback,
 	.in_txn = pg_in_txn,
 	.put = pg_put,
+	.put_batch = pg_put_batch,
 	.apply_metadata = pg_apply_metadata,
 	.issuer_of_ca_cert = pg_issuer_of_ca_cert,
 	.query = pg_query,

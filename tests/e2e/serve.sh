@@ -245,6 +245,21 @@ for p in revocations alerts 'certificates?revoked=yes' timeline.svg histogram.sv
 done
 check "admin search with SQL metacharacters -> 0 results" \
   bash -c "[ \"\$(${C[*]} -G -H 'Authorization: Bearer $RO' --data-urlencode \"name=x' OR 1=1 --\" $B/admin/api/certificates | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"total\"])')\" = 0 ]"
+# Incidents with their IRG deadlines (issue 7 item 7): one made with the CLI
+# while serve runs, aware 4 days ago, so its 72-hour first report is overdue.
+"$PKIWARD" incident new --store "$S" --title "Serve test incident" --tag dv-misissuance \
+  --aware "$(date -u -d '4 days ago' +%Y-%m-%dT%H:%M:%SZ)" >/dev/null
+code -H "Authorization: Bearer $RO" "$B/admin/api/incidents" >/dev/null
+check "admin incidents lists the incident with its deadlines" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+i = [x for x in d["incidents"] if x["title"] == "Serve test incident"][0]
+kinds = {x["kind"] for x in i["deadlines"]}
+assert "[dv-misissuance]" in i["tags"], i
+assert "first-report" in kinds, kinds
+assert i["overdue"] is True, i
+' "$TMP/body"
+check "admin incidents without a token -> 401" test "$(code "$B/admin/api/incidents")" = 401
 code -H "Authorization: Bearer $RO" "$B/admin/api/timeline.svg" >/dev/null
 check "timeline is SVG" grep -q '<svg.*id="deadline-timeline"' "$TMP/body"
 RO_ID=$(sqlite3 "$S" "SELECT id FROM serve_token WHERE label = 'ci'")

@@ -88,6 +88,23 @@ async function loadAlerts() {
   $('alerts-table').appendChild(rows.length ? table(['kind', 'subject', 'detail', 'first', 'last', 'count', 'resolved'], rows) : el('p', 'No alerts.'));
 }
 
+async function loadIncidents() {
+  const d = await (await api('incidents')).json();
+  const out = $('incidents-table');
+  out.textContent = '';
+  if (!d.incidents.length) { out.appendChild(el('p', 'No incidents.')); return; }
+  out.appendChild(table(['id', 'title', 'tags', 'IRG deadlines'], d.incidents.map((i) => {
+    const list = el('div');
+    i.deadlines.forEach((x) => {
+      const line = el('div', x.what + ' (' + x.kind + '): ' + (x.met_at ? 'met ' : ''), x.overdue ? 'overdue' : '');
+      if (!x.met_at) { const c = el('span', '', 'countdown'); c.dataset.due = x.due; line.appendChild(c); }
+      list.appendChild(line);
+    });
+    return [String(i.id), i.title, i.tags.join(' '), list];
+  })));
+  tickCountdowns();
+}
+
 async function lint(sha) {
   const d = await (await api('lint?sha256=' + encodeURIComponent(sha))).json();
   const out = $('lint-results');
@@ -118,7 +135,7 @@ async function open() {
     const who = await (await api('whoami')).json();
     $('role').textContent = 'role: ' + who.role;
     $('dashboard').hidden = false;
-    await Promise.all([loadReports(), loadRevocations(), loadAlerts(), loadSvg('timeline.svg', 'timeline'), loadSvg('histogram.svg', 'histogram')]);
+    await Promise.all([loadReports(), loadRevocations(), loadAlerts(), loadIncidents(), loadSvg('timeline.svg', 'timeline'), loadSvg('histogram.svg', 'histogram')]);
   } catch (e) {
     $('role').textContent = String(e.message || e);
     $('dashboard').hidden = true;
