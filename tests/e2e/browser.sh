@@ -12,7 +12,7 @@ if [ ! -d "$BR/node_modules/playwright-core" ]; then
   echo "SKIP: run 'npm ci' in tests/browser (playwright-core)"; exit 77; fi
 command -v openssl >/dev/null || { echo "openssl needed"; exit 1; }
 SPID=""
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 cd "$TMP"
 S="$TMP/store.db"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -subj "/CN=Browser Test CA" -days 60 \

@@ -112,7 +112,7 @@ grep_err "BR 7.2" "... cites BR 7.2"
 # ---- --watch: re-issued within about a second of a revocation ----
 "$PKIWARD" crl generate --store "$S" --out "$TMP/watch" --watch >"$TMP/watch.log" 2>&1 &
 WPID=$!
-trap 'kill $WPID 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill $WPID 2>/dev/null || true; rm -rf "$TMP"' EXIT
 for _ in $(seq 50); do [ -s "$TMP/watch/r3/full.crl" ] && break; sleep 0.1; done
 BEFORE=$(openssl crl -inform DER -in "$TMP/watch/r3/full.crl" -noout -text | grep -c "Serial Number" || true)
 T0=$(date +%s%N)

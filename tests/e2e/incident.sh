@@ -145,7 +145,7 @@ c.stop()
 PYEOF
   /usr/bin/python3 "$TMP/sink.py" "$TMP/sink.port" "$TMP/sink.count" &
   SINK_PID=$!
-  trap 'kill $SINK_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+  trap 'kill $SINK_PID 2>/dev/null || true; rm -rf "$TMP"' EXIT
   for _ in $(seq 1 100); do [ -s "$TMP/sink.port" ] && break; sleep 0.1; done
   check "the SMTP sink started" test -s "$TMP/sink.port"
   expect_status 0 "problem report recorded" "$PKIWARD" report new --store "$S" --kind misissuance --reporter reporter@example.org --title "wrong OU" --text "see $DOMAIN"

@@ -75,7 +75,7 @@ c.stop()
 EOF
 "$PY" sink.py sink sink.port 300 &
 SINK_PID=$!
-trap 'kill $SINK_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill $SINK_PID 2>/dev/null || true; rm -rf "$TMP"' EXIT
 for _ in $(seq 1 100); do [ -s sink.port ] && break; sleep 0.1; done
 check "the SMTP sink started" test -s sink.port
 SMTP="smtp://127.0.0.1:$(cat sink.port)"

@@ -12,7 +12,7 @@ python3 -c 'import cryptography' 2>/dev/null || { echo "python3-cryptography nee
 JWS="$PW_SOURCE_DIR/tests/e2e/acme_jws.py"
 S="$TMP/store.db"
 SPID=""
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 cd "$TMP"
 
 # ---- a CA, three certificates sharing one key, and two others ----
