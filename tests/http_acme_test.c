@@ -18,6 +18,7 @@
 #include <openssl/rsa.h>
 
 #include "acme_jws.h"
+#include "pkiward/keys.h"
 #include "pkiward/serve.h"
 #include "server.h"
 
@@ -312,14 +313,14 @@ static void test_b64url(void **state)
 	char enc[16];
 	pw_acme_b64url_encode((const uint8_t *)"\xfb\xff", 2, enc);
 	assert_string_equal(enc, "-_8");
-	assert_true(pw_acme_b64url_decode(enc, strlen(enc), &o, &n));
+	assert_true(pw_keys_b64url_decode(enc, strlen(enc), &o, &n));
 	assert_int_equal(n, 2);
 	assert_memory_equal(o, "\xfb\xff", 2);
 	free(o);
-	assert_false(pw_acme_b64url_decode("-_9", 3, &o, &n)); /* non-zero leftover bits */
-	assert_false(pw_acme_b64url_decode("ab=", 3, &o, &n));
-	assert_false(pw_acme_b64url_decode("a", 1, &o, &n));
-	assert_false(pw_acme_b64url_decode("a+/b", 4, &o, &n));
+	assert_false(pw_keys_b64url_decode("-_9", 3, &o, &n)); /* non-zero leftover bits */
+	assert_false(pw_keys_b64url_decode("ab=", 3, &o, &n));
+	assert_false(pw_keys_b64url_decode("a", 1, &o, &n));
+	assert_false(pw_keys_b64url_decode("a+/b", 4, &o, &n));
 }
 
 static void test_config(void **state)

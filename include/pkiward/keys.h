@@ -333,4 +333,15 @@ void pw_keys_proof_cleanup(struct pw_keys_proof *p);
  * "csr-attestation", "jws-pwnedkeys", "signed-challenge"). */
 const char *pw_keys_proof_type_name(enum pw_keys_proof_type t);
 
+/* JOSE helpers shared by the proof verifiers and the ACME endpoint.
+ * Decodes base64url without padding (RFC 7515 §2): any other character, a
+ * length of 4k+1 or non-zero leftover bits (a non-canonical text) fail.
+ * *out is malloc'd (NUL-terminated, not counted in *out_len). Returns 1/0. */
+int pw_keys_b64url_decode(const char *s, size_t len, uint8_t **out, size_t *out_len);
+
+/* Converts a JOSE ECDSA signature R||S (RFC 7518 §3.4; len even) to the DER
+ * ECDSA-Sig-Value OpenSSL verifies; *out is OpenSSL-allocated
+ * (OPENSSL_free). Returns 1/0. */
+int pw_keys_ecdsa_raw_to_der(const uint8_t *sig, size_t len, uint8_t **out, size_t *out_len);
+
 #endif

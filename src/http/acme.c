@@ -24,6 +24,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "pkiward/keys.h"
 #include "pkiward/revoke.h"
 #include "serve_internal.h"
 
@@ -71,7 +72,7 @@ static int nonce_check(const struct pw_serve *sv, const char *nonce, int64_t now
 	uint8_t *raw = NULL, tag[NONCE_TAG];
 	size_t n = 0;
 	int ok = 0;
-	if (!pw_acme_b64url_decode(nonce, strlen(nonce), &raw, &n) || n != NONCE_RAW)
+	if (!pw_keys_b64url_decode(nonce, strlen(nonce), &raw, &n) || n != NONCE_RAW)
 		goto out;
 	nonce_tag(sv, raw, tag);
 	if (CRYPTO_memcmp(tag, raw + 16, NONCE_TAG) != 0)
@@ -195,7 +196,7 @@ static int parse_payload(const struct pw_acme_jws *j, uint8_t **der, size_t *der
 		pw_acme_problem_set(p, 400, PW_ACME_ERR_MALFORMED, "payload has no \"certificate\" string");
 		goto out;
 	}
-	if (!pw_acme_b64url_decode(json_string_value(c), json_string_length(c), der, der_len) || *der_len == 0) {
+	if (!pw_keys_b64url_decode(json_string_value(c), json_string_length(c), der, der_len) || *der_len == 0) {
 		pw_acme_problem_set(p, 400, PW_ACME_ERR_MALFORMED, "\"certificate\" is not base64url DER (RFC 8555 §7.6)");
 		goto out;
 	}

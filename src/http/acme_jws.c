@@ -19,44 +19,9 @@
 #include <openssl/x509.h>
 
 #include "acme_jws.h"
+#include "pkiward/keys.h"
 
 static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-int pw_acme_b64url_decode(const char *s, size_t len, uint8_t **out, size_t *out_len)
-{
-	*out = NULL;
-	*out_len = 0;
-	if (len % 4 == 1)
-		return 0;
-	uint8_t *o = malloc(len * 3 / 4 + 1);
-	if (o == NULL)
-		return 0;
-	uint32_t acc = 0;
-	unsigned nb = 0;
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++) {
-		const char *c = s[i] != '\0' ? memchr(B64URL, s[i], 64) : NULL;
-		if (c == NULL) {
-			free(o);
-			return 0;
-		}
-		acc = (acc << 6) | (uint32_t)(c - B64URL);
-		nb += 6;
-		if (nb >= 8) {
-			nb -= 8;
-			o[n++] = (uint8_t)(acc >> nb);
-		}
-	}
-	/* Canonical: leftover bits are zero (one text per byte string). */
-	if (nb > 0 && (acc & ((1u << nb) - 1)) != 0) {
-		free(o);
-		return 0;
-	}
-	o[n] = 0;
-	*out = o;
-	*out_len = n;
-	return 1;
-}
 
 void pw_acme_b64url_encode(const uint8_t *p, size_t n, char *out)
 {
@@ -208,15 +173,15 @@ int pw_acme_jws_parse(const uint8_t *body, size_t len, struct pw_acme_jws *out,
 		                    PW_ACME_JWS_MAX_PROTECTED, PW_ACME_JWS_MAX_PAYLOAD, PW_ACME_JWS_MAX_SIGNATURE);
 		goto out;
 	}
-	if (!pw_acme_b64url_decode(p64, pl, &hdr_raw, &hdr_len)) {
+	if (!pw_keys_b64url_decode(p64, pl, &hdr_raw, &hdr_len)) {
 		pw_acme_problem_set(prob, 400, PW_ACME_ERR_MALFORMED, "\"protected\" is not base64url (RFC 7515 §2)");
 		goto out;
 	}
-	if (!pw_acme_b64url_decode(y64, yl, &out->payload, &out->payload_len)) {
+	if (!pw_keys_b64url_decode(y64, yl, &out->payload, &out->payload_len)) {
 		pw_acme_problem_set(prob, 400, PW_ACME_ERR_MALFORMED, "\"payload\" is not base64url (RFC 7515 §2)");
 		goto out;
 	}
-	if (!pw_acme_b64url_decode(s64, sl, &out->sig, &out->sig_len)) {
+	if (!pw_keys_b64url_decode(s64, sl, &out->sig, &out->sig_len)) {
 		pw_acme_problem_set(prob, 400, PW_ACME_ERR_MALFORMED, "\"signature\" is not base64url");
 		goto out;
 	}
@@ -343,29 +308,6 @@ out:
 	return ok;
 }
 
-/* JOSE ECDSA R||S (RFC 7518 §3.4) to DER for OpenSSL. */
-static int ecdsa_to_der(const uint8_t *sig, size_t len, uint8_t **out, size_t *out_len)
-{
-	ECDSA_SIG *s = ECDSA_SIG_new();
-	BIGNUM *r = BN_bin2bn(sig, (int)(len / 2), NULL), *t = BN_bin2bn(sig + len / 2, (int)(len / 2), NULL);
-	int ok = 0;
-	if (s == NULL || r == NULL || t == NULL || ECDSA_SIG_set0(s, r, t) != 1) {
-		BN_free(r);
-		BN_free(t);
-		goto out;
-	}
-	uint8_t *der = NULL;
-	int dl = i2d_ECDSA_SIG(s, &der);
-	if (dl > 0) {
-		*out = der;
-		*out_len = (size_t)dl;
-		ok = 1;
-	}
-out:
-	ECDSA_SIG_free(s);
-	return ok;
-}
-
 int pw_acme_jws_verify(const struct pw_acme_jws *j, struct pw_acme_problem *prob)
 {
 	EVP_PKEY *pk = NULL;
@@ -397,7 +339,7 @@ int pw_acme_jws_verify(const struct pw_acme_jws *j, struct pw_acme_problem *prob
 			                    sig_len, want);
 			goto out;
 		}
-		if (!ecdsa_to_der(sig, sig_len, &der_sig, &der_len)) {
+		if (!pw_keys_ecdsa_raw_to_der(sig, sig_len, &der_sig, &der_len)) {
 			pw_acme_problem_set(prob, 500, PW_ACME_ERR_SERVER, "cannot convert the ECDSA signature");
 			goto out;
 		}

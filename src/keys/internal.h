@@ -66,7 +66,6 @@ int pw_keys_key_from_private_der(struct pw_keys_key **out, const uint8_t *der, s
 int pw_keys_key_from_jwk(struct pw_keys_key **out, const uint8_t *json, size_t len, struct pw_error *err);
 
 /* base64url without padding (RFC 7515 §2); returns 1 and a malloc'd buffer. */
-int pw_keys_b64url_decode(const char *s, size_t len, uint8_t **out, size_t *out_len);
 int pw_keys_b64url_encode(const uint8_t *p, size_t n, char **out);
 
 /* Integer square root: *out = floor(sqrt(a)), a >= 0. */

@@ -40,6 +40,7 @@ int pw_keys_b64url_decode(const char *s, size_t len, uint8_t **out, size_t *out_
 		free(o);
 		return 0;
 	}
+	o[n] = 0; /* a decoded JOSE header can be read as text */
 	*out = o;
 	*out_len = n;
 	return 1;

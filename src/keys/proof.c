@@ -278,8 +278,7 @@ static const EVP_MD *md_bits(unsigned bits)
 	return bits == 256 ? EVP_sha256() : bits == 384 ? EVP_sha384() : bits == 512 ? EVP_sha512() : NULL;
 }
 
-/* JOSE ECDSA signature R||S (RFC 7518 §3.4) into DER for OpenSSL. */
-static int ecdsa_raw_to_der(const uint8_t *sig, size_t len, uint8_t **out, size_t *out_len)
+int pw_keys_ecdsa_raw_to_der(const uint8_t *sig, size_t len, uint8_t **out, size_t *out_len)
 {
 	ECDSA_SIG *s = ECDSA_SIG_new();
 	BIGNUM *r = BN_bin2bn(sig, (int)(len / 2), NULL), *t = BN_bin2bn(sig + len / 2, (int)(len / 2), NULL);
@@ -445,7 +444,7 @@ static enum pw_status proof_jws(const uint8_t *buf, size_t len, const struct pw_
 			                  sig_len, want);
 			goto out;
 		}
-		if (!ecdsa_raw_to_der(sig, sig_len, &sig_der, &sig_der_len)) {
+		if (!pw_keys_ecdsa_raw_to_der(sig, sig_len, &sig_der, &sig_der_len)) {
 			st = pw_error_set(err, PW_ERR_CRYPTO, 0, 0, "signature", "cannot convert the ECDSA signature");
 			goto out;
 		}
