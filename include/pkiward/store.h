@@ -572,6 +572,26 @@ enum pw_status pw_store_revocation_get(struct pw_store *s, const uint8_t sha256[
                                        struct pw_store_revocation *out,
                                        struct pw_error *err) PW_WARN_UNUSED;
 
+/* What revoking one object needs to know, read in one query: whether it is
+ * a precertificate, its RFC 6962 twin (same issuer and serial, opposite
+ * precert flag, same TBS without poison and SCTs) and the revocation of
+ * each. The bulk paths call this once per certificate. */
+struct pw_store_cert_state {
+	int precert;
+	int revoked;                    /* rv is set */
+	struct pw_store_revocation rv;
+	int has_twin;                   /* twin, twin_revoked and twin_rv are set */
+	uint8_t twin[32];
+	int twin_revoked;
+	struct pw_store_revocation twin_rv;
+};
+
+/* Fills *out for the certificate or precertificate with this SHA-256.
+ * PW_ERR_NOTFOUND when none is stored. */
+enum pw_status pw_store_cert_state(struct pw_store *s, const uint8_t sha256[32],
+                                   struct pw_store_cert_state *out,
+                                   struct pw_error *err) PW_WARN_UNUSED;
+
 /* Inserts or replaces the revocation of r->sha256. PW_ERR_NOTFOUND when no
  * such certificate is stored. */
 enum pw_status pw_store_revocation_put(struct pw_store *s, const struct pw_store_revocation *r,

@@ -54,9 +54,10 @@ void pw_events_hash(const struct pw_store_event *e, uint8_t out[32])
 	SHA256_Final(out, &c);
 }
 
-enum pw_status pw_events_append(struct pw_store *s, int64_t at, const char *kind,
-                                const char *subject, const char *actor, const char *payload,
-                                int64_t *out_id, uint8_t out_hash[32], struct pw_error *err)
+static enum pw_status append(struct pw_store *s, int64_t at, const char *kind,
+                             const char *subject, const char *actor, const char *payload,
+                             int check_payload, int64_t *out_id, uint8_t out_hash[32],
+                             struct pw_error *err)
 {
 	struct pw_store_event e;
 	int64_t head;
@@ -65,7 +66,7 @@ enum pw_status pw_events_append(struct pw_store *s, int64_t at, const char *kind
 
 	if (s == NULL || kind == NULL || kind[0] == '\0')
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "event.kind", "an event needs a kind");
-	if (payload != NULL) {
+	if (payload != NULL && check_payload) {
 		json_error_t je;
 		json_t *j = json_loads(payload, JSON_REJECT_DUPLICATES, &je);
 		int ok = j != NULL && json_is_object(j);
@@ -276,4 +277,19 @@ char *pw_events_subject_job(int64_t id, char out[PW_EVENTS_SUBJECT_MAX])
 {
 	snprintf(out, PW_EVENTS_SUBJECT_MAX, "job:%lld", (long long)id);
 	return out;
+}
+
+enum pw_status pw_events_append(struct pw_store *s, int64_t at, const char *kind,
+                                const char *subject, const char *actor, const char *payload,
+                                int64_t *out_id, uint8_t out_hash[32], struct pw_error *err)
+{
+	return append(s, at, kind, subject, actor, payload, 1, out_id, out_hash, err);
+}
+
+enum pw_status pw_events_append_built(struct pw_store *s, int64_t at, const char *kind,
+                                      const char *subject, const char *actor,
+                                      const char *payload, int64_t *out_id,
+                                      uint8_t out_hash[32], struct pw_error *err)
+{
+	return append(s, at, kind, subject, actor, payload, 0, out_id, out_hash, err);
 }

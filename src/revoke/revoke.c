@@ -218,11 +218,12 @@ int pw_revoke_one(struct pw_store *s, const uint8_t sha256[32], int precert, con
 		st = pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
 		goto out;
 	}
-	st = pw_events_append(s, req->at,
-	                      outcome == PW_REVOKE_REVOKED ? "revocation" : "revocation.upgraded",
-	                      pw_events_subject_cert(sha256, subject),
-	                      req->actor ? req->actor : PW_REVOKE_DEFAULT_ACTOR, payload, &nr.event_id,
-	                      NULL, err);
+	/* revocation_payload() writes a JSON object (plain values by snprintf,
+	 * anything else through jansson), so it is not parsed again. */
+	st = pw_events_append_built(
+	    s, req->at, outcome == PW_REVOKE_REVOKED ? "revocation" : "revocation.upgraded",
+	    pw_events_subject_cert(sha256, subject), req->actor ? req->actor : PW_REVOKE_DEFAULT_ACTOR,
+	    payload, &nr.event_id, NULL, err);
 	if (st != PW_OK)
 		goto out;
 	if ((st = pw_store_revocation_put(s, &nr, err)) != PW_OK)
@@ -235,37 +236,14 @@ out:
 	return ok;
 }
 
-struct twin_ctx {
-	int found;
-	int precert;
-	int has_twin;
-	uint8_t twin[32];
-};
-
-static int twin_row(void *vctx, const struct pw_store_row *r)
-{
-	struct twin_ctx *t = vctx;
-	t->found = 1;
-	t->precert = r->precert;
-	if (r->precert && r->has_cert_sha256) {
-		t->has_twin = 1;
-		memcpy(t->twin, r->cert_sha256, 32);
-	} else if (!r->precert && r->has_precert_sha256) {
-		t->has_twin = 1;
-		memcpy(t->twin, r->precert_sha256, 32);
-	}
-	return 0;
-}
-
 enum pw_status pw_revoke_cert(struct pw_store *s, const uint8_t sha256[32],
                               const struct pw_revoke_request *req, struct pw_revoke_result *out,
                               struct pw_error *err)
 {
 	struct pw_revoke_request r;
-	struct pw_store_filter f;
-	struct twin_ctx t;
+	struct pw_store_cert_state cs;
+	struct pw_revoke_known known;
 	enum pw_status st;
-	char hex[65];
 	int own = 0;
 
 	if (s == NULL || sha256 == NULL || req == NULL || out == NULL)
@@ -287,26 +265,21 @@ enum pw_status pw_revoke_cert(struct pw_store *s, const uint8_t sha256[32],
 			return st;
 		own = 1;
 	}
-	memset(&t, 0, sizeof t);
-	memset(&f, 0, sizeof f);
-	f.has_sha256 = 1;
-	memcpy(f.sha256, sha256, 32);
-	if ((st = pw_store_find(s, &f, 0, twin_row, &t, err)) != PW_OK)
+	/* One query for the object, its twin and both revocations. */
+	if ((st = pw_store_cert_state(s, sha256, &cs, err)) != PW_OK)
 		goto out;
-	if (!t.found) {
-		pw_hex_encode(sha256, 32, hex);
-		st = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "sha256",
-		                  "no certificate with SHA-256 %s in the store", hex);
-		goto out;
-	}
-	if (!pw_revoke_one(s, sha256, t.precert, t.has_twin ? t.twin : NULL, &r, NULL, &out->v[0], &st,
-	                   err))
+	known.revoked = cs.revoked;
+	known.rv = cs.rv;
+	if (!pw_revoke_one(s, sha256, cs.precert, cs.has_twin ? cs.twin : NULL, &r, &known,
+	                   &out->v[0], &st, err))
 		goto out;
 	out->n = 1;
 	/* RFC 6962 §3: the precertificate and the certificate share the serial;
 	 * revoking one revokes the serial, so both. */
-	if (t.has_twin) {
-		if (!pw_revoke_one(s, t.twin, !t.precert, sha256, &r, NULL, &out->v[1], &st, err))
+	if (cs.has_twin) {
+		known.revoked = cs.twin_revoked;
+		known.rv = cs.twin_rv;
+		if (!pw_revoke_one(s, cs.twin, !cs.precert, sha256, &r, &known, &out->v[1], &st, err))
 			goto out;
 		out->n = 2;
 	}

@@ -32,6 +32,9 @@ struct pw_store_ext_ops {
 	                                 struct pw_store_revocation *out, struct pw_error *err);
 	enum pw_status (*revocation_put)(struct pw_store *s, const struct pw_store_revocation *r,
 	                                 struct pw_error *err);
+	/* Optional (NULL: store_ext.c reads it with find and revocation_get). */
+	enum pw_status (*cert_state)(struct pw_store *s, const uint8_t sha256[32],
+	                             struct pw_store_cert_state *out, struct pw_error *err);
 	/* Blocked keys. */
 	enum pw_status (*blocked_key_put)(struct pw_store *s, const struct pw_store_blocked_key *k,
 	                                  int *out_inserted, struct pw_error *err);

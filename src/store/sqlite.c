@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "pkiward/buf.h"
 #include "sqlite_ext.h"
+#include "sqlite_slowlog.h"
 #include "publish_ops.h"
 #include "ocsp_ops.h"
 #include "monitor_ops.h"
@@ -242,6 +243,7 @@ struct sq_store {
 	struct pw_store base; /* must be first */
 	sqlite3 *db;
 	char *path;
+	long long slowlog_ns; /* PKIWARD_SLOW_SQL_MS threshold (sqlite_slowlog.c) */
 	sqlite3_stmt *st[S_COUNT_];
 	struct qcache qc[PW_SQLITE_QUERY_CACHE];
 	size_t qc_next;
@@ -456,6 +458,30 @@ static void close_areas(struct pw_store *s)
 			closers[i](s);
 }
 
+/* Planner statistics. PRAGMA optimize keeps sqlite_stat1 current, but a
+ * table analysed while it was small (an empty revocation table, a base
+ * holding only its CA) is then planned as tiny: the planner prefers a full
+ * scan to an index or rowid seek, and a process that prepared its statements
+ * then keeps that plan while the table grows. Seen as a bulk revocation
+ * scanning the revocation table once per certificate (quadratic). Without a
+ * stat1 row SQLite assumes a large table and uses the index, which is right
+ * for every pkiward query, so stats of tables below this size are dropped. */
+#define PW_SQLITE_STATS_MIN_ROWS 10000
+/* Rows sampled per index by ANALYZE (PRAGMA analysis_limit): bounded time at
+ * close on a 100M-row base. */
+#define PW_SQLITE_ANALYSIS_LIMIT 2000
+
+static void refresh_planner_stats(struct sq_store *q)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "PRAGMA analysis_limit = %d; PRAGMA optimize;"
+	         " DELETE FROM sqlite_stat1 WHERE CAST(stat AS INTEGER) < %d;",
+	         PW_SQLITE_ANALYSIS_LIMIT, PW_SQLITE_STATS_MIN_ROWS);
+	/* Best effort: sqlite_stat1 does not exist until the first ANALYZE. */
+	sqlite3_exec(q->db, sql, NULL, NULL, NULL);
+}
+
 static void sq_close(struct pw_store *s)
 {
 	struct sq_store *q = SQ(s);
@@ -468,7 +494,7 @@ static void sq_close(struct pw_store *s)
 	if (q->db != NULL && !sqlite3_get_autocommit(q->db))
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 	if (q->db != NULL && !(q->base.flags & PW_STORE_READONLY))
-		sqlite3_exec(q->db, "PRAGMA optimize", NULL, NULL, NULL);
+		refresh_planner_stats(q);
 	sqlite3_close(q->db);
 	free(q->path);
 	free(q);
@@ -512,6 +538,7 @@ enum pw_status pw_store_sqlite_open(const char *path, int flags, struct pw_store
 	}
 	sqlite3_extended_result_codes(q->db, 0);
 	sqlite3_busy_timeout(q->db, PW_STORE_BUSY_TIMEOUT_MS);
+	pw_sqlite_slowlog_install(q->db, &q->slowlog_ns);
 	snprintf(pragmas, sizeof pragmas,
 	         "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY;"
 	         " PRAGMA mmap_size = %lld;",

@@ -96,6 +96,16 @@ const char *const pw_sqlite_xstmt_sql[X_COUNT_] = {
 	               " AND seq = ? AND done_at IS NULL",
 	[X_JOB_DONE_INC] = "UPDATE revoke_job SET done = done + 1 WHERE id = ?",
 	[X_JOB_FINISH] = "UPDATE revoke_job SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+	/* The twin join is the one of store.c's find (RFC 6962 §3.1/§3.2); the
+	 * (issuer_name_sha256, serial, precert) unique index finds it. */
+	[X_CERT_STATE] = "SELECT c.precert, r.revoked_at, r.reason, r.event_id, r.requested_at,"
+	                 " r.deadline, t.sha256, tr.revoked_at, tr.reason, tr.event_id,"
+	                 " tr.requested_at, tr.deadline"
+	                 " FROM certificate c LEFT JOIN revocation r ON r.cert_id = c.id"
+	                 " LEFT JOIN certificate t ON t.issuer_name_sha256 = c.issuer_name_sha256"
+	                 " AND t.serial = c.serial AND t.precert <> c.precert"
+	                 " AND t.link_sha256 = c.link_sha256"
+	                 " LEFT JOIN revocation tr ON tr.cert_id = t.id WHERE c.sha256 = ?",
 };
 
 struct sq_ext {
@@ -272,6 +282,7 @@ const struct pw_store_ext_ops pw_sqlite_ext_ops = {
 	.event_list = sq_event_list,
 	.revocation_get = pw_sqlite_revocation_get,
 	.revocation_put = pw_sqlite_revocation_put,
+	.cert_state = pw_sqlite_cert_state,
 	.blocked_key_put = pw_sqlite_blocked_key_put,
 	.blocked_key_list = pw_sqlite_blocked_key_list,
 	.problem_report_add = pw_sqlite_report_add,

@@ -35,6 +35,7 @@ enum xstmt_id {
 	X_JOB_MARK,
 	X_JOB_DONE_INC,
 	X_JOB_FINISH,
+	X_CERT_STATE,
 	X_COUNT_
 };
 
@@ -55,6 +56,8 @@ int pw_sqlite_bind_blob_opt(sqlite3_stmt *st, int i, const void *p, size_t n);
 int pw_sqlite_bind_text_opt(sqlite3_stmt *st, int i, const char *p);
 
 /* Defined in sqlite_revocation.c and sqlite_reports.c. */
+enum pw_status pw_sqlite_cert_state(struct pw_store *s, const uint8_t sha256[32],
+                                     struct pw_store_cert_state *out, struct pw_error *err);
 enum pw_status pw_sqlite_revocation_get(struct pw_store *s, const uint8_t sha256[32],
                                         struct pw_store_revocation *out, struct pw_error *err);
 enum pw_status pw_sqlite_revocation_put(struct pw_store *s, const struct pw_store_revocation *r,

@@ -39,6 +39,55 @@ enum pw_status pw_sqlite_revocation_get(struct pw_store *s, const uint8_t sha256
 	return ret;
 }
 
+/* Columns col.. col+4 of a revocation (revoked_at, reason, event_id,
+ * requested_at, deadline); revoked_at NULL = not revoked. */
+static int column_revocation(sqlite3_stmt *st, int col, const uint8_t sha256[32],
+                             struct pw_store_revocation *rv)
+{
+	memset(rv, 0, sizeof *rv);
+	memcpy(rv->sha256, sha256, 32);
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return 0;
+	rv->revoked_at = sqlite3_column_int64(st, col);
+	if (sqlite3_column_type(st, col + 1) != SQLITE_NULL) {
+		rv->has_reason = 1;
+		rv->reason = (unsigned)sqlite3_column_int(st, col + 1);
+	}
+	rv->event_id = sqlite3_column_int64(st, col + 2);
+	rv->requested_at = sqlite3_column_int64(st, col + 3);
+	rv->deadline = sqlite3_column_int64(st, col + 4);
+	return 1;
+}
+
+enum pw_status pw_sqlite_cert_state(struct pw_store *s, const uint8_t sha256[32],
+                                     struct pw_store_cert_state *out, struct pw_error *err)
+{
+	char hex[65];
+	sqlite3_stmt *st = pw_sqlite_xstmt(s, X_CERT_STATE, err);
+	if (st == NULL)
+		return PW_ERR_STORE;
+	sqlite3_bind_blob(st, 1, sha256, 32, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	enum pw_status ret = PW_OK;
+	if (rc == SQLITE_ROW) {
+		out->precert = sqlite3_column_int(st, 0) != 0;
+		out->revoked = column_revocation(st, 1, sha256, &out->rv);
+		if (sqlite3_column_bytes(st, 6) == 32) {
+			out->has_twin = 1;
+			memcpy(out->twin, sqlite3_column_blob(st, 6), 32);
+			out->twin_revoked = column_revocation(st, 7, out->twin, &out->twin_rv);
+		}
+	} else if (rc == SQLITE_DONE) {
+		pw_hex_encode(sha256, 32, hex);
+		ret = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "sha256",
+		                   "no certificate with SHA-256 %s in the store", hex);
+	} else {
+		ret = pw_sqlite_xerr(s, err, "certificate");
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
 enum pw_status pw_sqlite_revocation_put(struct pw_store *s, const struct pw_store_revocation *r,
                                         struct pw_error *err)
 {

@@ -4,6 +4,7 @@
  * its own. */
 #include <string.h>
 
+#include "pkiward/buf.h"
 #include "ext.h"
 #include "internal.h"
 
@@ -136,6 +137,73 @@ enum pw_status pw_store_revocation_put(struct pw_store *s, const struct pw_store
 		return st;
 	st = s->ops->ext->revocation_put(s, r, err);
 	return pw_store_txn_end(s, own, st, err);
+}
+
+struct cert_state_ctx {
+	int found;
+	struct pw_store_cert_state *out;
+};
+
+static int cert_state_row(void *vctx, const struct pw_store_row *r)
+{
+	struct cert_state_ctx *c = vctx;
+	c->found = 1;
+	c->out->precert = r->precert;
+	if (r->precert && r->has_cert_sha256) {
+		c->out->has_twin = 1;
+		memcpy(c->out->twin, r->cert_sha256, 32);
+	} else if (!r->precert && r->has_precert_sha256) {
+		c->out->has_twin = 1;
+		memcpy(c->out->twin, r->precert_sha256, 32);
+	}
+	return 0;
+}
+
+/* One object's revocation, PW_ERR_NOTFOUND mapped to *revoked = 0. */
+static enum pw_status read_revocation(struct pw_store *s, const uint8_t sha256[32], int *revoked,
+                                      struct pw_store_revocation *rv, struct pw_error *err)
+{
+	enum pw_status st = s->ops->ext->revocation_get(s, sha256, rv, err);
+	*revoked = st == PW_OK;
+	if (st == PW_ERR_NOTFOUND) {
+		memset(rv, 0, sizeof *rv);
+		memcpy(rv->sha256, sha256, 32);
+		pw_error_clear(err);
+		st = PW_OK;
+	}
+	return st;
+}
+
+enum pw_status pw_store_cert_state(struct pw_store *s, const uint8_t sha256[32],
+                                   struct pw_store_cert_state *out, struct pw_error *err)
+{
+	enum pw_status st = check(s, 0, err);
+	if (st != PW_OK)
+		return st;
+	if (sha256 == NULL || out == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
+	memset(out, 0, sizeof *out);
+	if (s->ops->ext->cert_state != NULL)
+		return s->ops->ext->cert_state(s, sha256, out, err);
+	/* Backends without the one-query form: the same answer in three. */
+	struct pw_store_filter f;
+	struct cert_state_ctx c = {0, out};
+	memset(&f, 0, sizeof f);
+	f.has_sha256 = 1;
+	memcpy(f.sha256, sha256, 32);
+	if ((st = pw_store_find(s, &f, 0, cert_state_row, &c, err)) != PW_OK)
+		return st;
+	if (!c.found) {
+		char hex[65];
+		pw_hex_encode(sha256, 32, hex);
+		return pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "sha256",
+		                    "no certificate with SHA-256 %s in the store", hex);
+	}
+	if ((st = read_revocation(s, sha256, &out->revoked, &out->rv, err)) != PW_OK)
+		return st;
+	if (out->has_twin)
+		st = read_revocation(s, out->twin, &out->twin_revoked, &out->twin_rv, err);
+	return st;
 }
 
 enum pw_status pw_store_blocked_key_put(struct pw_store *s, const struct pw_store_blocked_key *k,
