@@ -31,6 +31,9 @@
 #define PW_REVOKE_PLAN_NOTICE_MAX 2048
 /* Default minimum time between two republications during execution. */
 #define PW_REVOKE_PLAN_REPUBLISH_MS_DEFAULT 2000
+/* The interval stretches so that republishing takes at most this share of
+ * a job's time (the wait is at least 4x the last republication's cost). */
+#define PW_REVOKE_PLAN_REPUBLISH_SHARE_PCT 20
 
 /* How urgent the plan is (BR 4.9.1.1). */
 enum pw_revoke_plan_urgency {

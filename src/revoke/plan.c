@@ -143,6 +143,7 @@ struct exec_ctx {
 	const char *subject;
 	const char *actor;
 	int64_t interval_ms;
+	int64_t last_cost_ms; /* how long the last republication took */
 	struct timespec last;
 	int published_once;
 	uint64_t batches;
@@ -163,8 +164,20 @@ static void after_batch(struct exec_ctx *c, int final, uint64_t done, uint64_t t
 	struct pw_error e;
 	int republished = 0;
 	pw_error_clear(&e);
+	/* A full CRL grows with the job (a 370,000-entry CRL is rebuilt, signed
+	 * and linted each time), so the wait between republications stretches
+	 * to keep publishing to at most PW_REVOKE_PLAN_REPUBLISH_SHARE_PCT of
+	 * the time: otherwise a large job spends most of its time republishing
+	 * and finishes later, which delays the final, complete CRL. */
+	int64_t wait_ms = c->interval_ms;
+	int64_t adaptive = c->last_cost_ms * (100 - PW_REVOKE_PLAN_REPUBLISH_SHARE_PCT) /
+	                   PW_REVOKE_PLAN_REPUBLISH_SHARE_PCT;
+	if (wait_ms >= 0 && adaptive > wait_ms)
+		wait_ms = adaptive;
 	if (c->x->republish != NULL &&
-	    (final || c->interval_ms < 0 || !c->published_once || ms_since(&c->last) >= c->interval_ms)) {
+	    (final || wait_ms < 0 || !c->published_once || ms_since(&c->last) >= wait_ms)) {
+		struct timespec t0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (c->x->republish(c->x->ctx, final, done, total, note, sizeof note, &e) == PW_OK) {
 			c->out->republications++;
 			republished = 1;
@@ -172,6 +185,7 @@ static void after_batch(struct exec_ctx *c, int final, uint64_t done, uint64_t t
 			c->out->republish_errors++;
 			c->out->last_republish_error = e;
 		}
+		c->last_cost_ms = ms_since(&t0);
 		clock_gettime(CLOCK_MONOTONIC, &c->last);
 		c->published_once = 1;
 	}
