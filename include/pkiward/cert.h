@@ -246,6 +246,17 @@ void pw_cert_init(struct pw_cert *c);
 enum pw_status pw_cert_parse(struct pw_cert *c, const uint8_t *der, size_t len,
                              struct pw_error *err) PW_WARN_UNUSED;
 
+/* Flags for pw_cert_parse_ex. */
+#define PW_CERT_PARSE_NO_HASHES 0x1u /* skip sha256, spki.sha256 and link_sha256
+                                        (left all zero): for callers that only read
+                                        the structure, and to measure how much of a
+                                        parse is SHA-256 (bench/bench_parse.c) */
+
+/* pw_cert_parse with flags (PW_CERT_PARSE_*; 0 = pw_cert_parse). The
+ * structure is checked exactly as strictly whatever the flags. */
+enum pw_status pw_cert_parse_ex(struct pw_cert *c, const uint8_t *der, size_t len, unsigned flags,
+                                struct pw_error *err) PW_WARN_UNUSED;
+
 /* Parses a DER TBSCertificate (unsigned) into *c; kind PW_KIND_TBS. */
 enum pw_status pw_cert_parse_tbs(struct pw_cert *c, const uint8_t *der, size_t len,
                                  struct pw_error *err) PW_WARN_UNUSED;

@@ -184,6 +184,15 @@ enum pw_oid {
  * table. O(1) expected (hash of the content octets); thread-safe. */
 enum pw_oid pw_oid_lookup(const struct pw_der *oid);
 
+/* Reads an OBJECT IDENTIFIER element at *d (as pw_der_get_oid: contents
+ * into *out, the same X.690 §8.19 rules and error offsets) and looks it up
+ * into *out_id in the same step. The encoding check runs only for OIDs not
+ * in the table: a table entry's octets were encoded from its dotted text,
+ * so input equal to them is valid by construction. Returns 1, or 0 with
+ * *err set and *d unchanged. */
+int pw_oid_get(struct pw_der *d, struct pw_der *out, enum pw_oid *out_id,
+               struct pw_error *err) PW_WARN_UNUSED;
+
 /* Short name ("commonName") / dotted text ("2.5.4.3") of a known OID;
  * static strings; "unknown" / "" for PW_OID_UNKNOWN or out-of-range values. */
 const char *pw_oid_name(enum pw_oid id);

@@ -32,7 +32,7 @@ static int begin(struct pw_cert *c, struct pw_arena **out_a, struct pw_error *er
  * signature, issuer, validity, subject, subjectPublicKeyInfo, issuerUniqueID
  * [1] IMPLICIT OPTIONAL, subjectUniqueID [2] IMPLICIT OPTIONAL, extensions
  * [3] EXPLICIT OPTIONAL } */
-static int parse_tbs(struct pw_arena *a, struct pw_cert *c, struct pw_der *d,
+static int parse_tbs(struct pw_arena *a, struct pw_cert *c, struct pw_der *d, unsigned flags,
                      struct pw_error *err)
 {
 	int ok = 0;
@@ -71,7 +71,7 @@ static int parse_tbs(struct pw_arena *a, struct pw_cert *c, struct pw_der *d,
 		PW_CERT_FAIL("tbsCertificate.validity");
 	if (!pw_cert_parse_name(a, &tbs, &c->subject, err, "tbsCertificate.subject"))
 		goto out;
-	if (!pw_cert_parse_spki(&tbs, &c->spki, err))
+	if (!pw_cert_parse_spki_ex(&tbs, &c->spki, !(flags & PW_CERT_PARSE_NO_HASHES), err))
 		goto out;
 	if (!pw_der_get_optional(&tbs, PW_DER_CTX(1), &v, &c->has_issuer_uid, err))
 		PW_CERT_FAIL("tbsCertificate.issuerUniqueID");
@@ -107,7 +107,7 @@ static int parse_tbs(struct pw_arena *a, struct pw_cert *c, struct pw_der *d,
 	c->is_self_issued = pw_der_equal(&c->issuer.raw, &c->subject.raw);
 	if (!present)
 		ext_elem.off = tbs_contents.off + tbs_contents.len;
-	if (!pw_cert_link_sha256(a, c, &tbs_contents, &ext_elem, err))
+	if (!(flags & PW_CERT_PARSE_NO_HASHES) && !pw_cert_link_sha256(a, c, &tbs_contents, &ext_elem, err))
 		goto out;
 	ok = 1;
 out:
@@ -116,6 +116,12 @@ out:
 
 enum pw_status pw_cert_parse(struct pw_cert *c, const uint8_t *der, size_t len,
                              struct pw_error *err)
+{
+	return pw_cert_parse_ex(c, der, len, 0, err);
+}
+
+enum pw_status pw_cert_parse_ex(struct pw_cert *c, const uint8_t *der, size_t len, unsigned flags,
+                                struct pw_error *err)
 {
 	struct pw_arena *a = NULL;
 	struct pw_der d, cert;
@@ -143,7 +149,7 @@ enum pw_status pw_cert_parse(struct pw_cert *c, const uint8_t *der, size_t len,
 		PW_CERT_FAIL("certificate");
 	if (!pw_der_done(&d, "certificate", err))
 		PW_CERT_FAIL("certificate");
-	if (!parse_tbs(a, c, &cert, err))
+	if (!parse_tbs(a, c, &cert, flags, err))
 		goto out;
 	if (!pw_cert_parse_algid(&cert, &c->sig_alg_outer, err, "signatureAlgorithm"))
 		goto out;
@@ -152,7 +158,8 @@ enum pw_status pw_cert_parse(struct pw_cert *c, const uint8_t *der, size_t len,
 	if (!pw_der_done(&cert, "Certificate", err))
 		PW_CERT_FAIL("certificate");
 	c->kind = c->x.ct_poison.present ? PW_KIND_PRECERT : PW_KIND_CERT;
-	pw_cert_sha256(der, len, c->sha256);
+	if (!(flags & PW_CERT_PARSE_NO_HASHES))
+		pw_cert_sha256(der, len, c->sha256);
 	return PW_OK;
 out:
 	if (err->status == PW_OK)
@@ -183,7 +190,7 @@ enum pw_status pw_cert_parse_tbs(struct pw_cert *c, const uint8_t *der, size_t l
 	}
 	pw_der_init(&d, der, len);
 	c->der = d;
-	if (!parse_tbs(a, c, &d, err))
+	if (!parse_tbs(a, c, &d, 0, err))
 		goto out;
 	if (!pw_der_done(&d, "tbsCertificate", err))
 		PW_CERT_FAIL("tbsCertificate");

@@ -36,9 +36,8 @@ int pw_cert_parse_ext_list(struct pw_arena *a, const struct pw_der *seq_contents
 		/* Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE,
 		 * extnValue OCTET STRING }. An encoded FALSE breaks DER (X.690
 		 * §11.5) but is recorded (critical_present) for a lint. */
-		if (!pw_der_get(&d, PW_DER_SEQUENCE, &seq, err) || !pw_der_get_oid(&seq, &e.oid, err))
+		if (!pw_der_get(&d, PW_DER_SEQUENCE, &seq, err) || !pw_oid_get(&seq, &e.oid, &e.id, err))
 			goto fail;
-		e.id = pw_oid_lookup(&e.oid);
 		if (pw_der_peek_tag(&seq, PW_DER_BOOLEAN)) {
 			e.critical_present = 1;
 			if (!pw_der_get_bool(&seq, &e.critical, err))
@@ -52,8 +51,17 @@ int pw_cert_parse_ext_list(struct pw_arena *a, const struct pw_der *seq_contents
 			             PW_CERT_MAX_EXTENSIONS);
 			return 0;
 		}
-		pw_error_clear(&e.decode_err);
-		v[n++] = e;
+		/* Field by field: a whole struct pw_ext is ~400 bytes, most of
+		 * them the decode_err text, which only needs clearing. */
+		struct pw_ext *o = &v[n++];
+		o->id = e.id;
+		o->oid = e.oid;
+		o->critical = e.critical;
+		o->critical_present = e.critical_present;
+		o->value = e.value;
+		o->decoded_ok = e.decoded_ok;
+		o->offset = e.offset;
+		pw_error_clear(&o->decode_err);
 	}
 	*out = n ? v : NULL;
 	*out_n = n;
@@ -124,9 +132,8 @@ static int decode_eku(struct pw_arena *a, const struct pw_ext *e, struct pw_cert
 	if (n && (ids == NULL || oids == NULL))
 		return pw_cert_err_nomem(err, NULL);
 	for (size_t i = 0; i < n; i++) {
-		if (!pw_der_get_oid(&seq, &oids[i], err))
+		if (!pw_oid_get(&seq, &oids[i], &ids[i], err))
 			return 0;
-		ids[i] = pw_oid_lookup(&oids[i]);
 	}
 	x->eku.ids = ids;
 	x->eku.oids = oids;
@@ -149,9 +156,8 @@ static int decode_qualifier(struct pw_der *d, struct pw_policy_qualifier *q, str
 	struct pw_der seq;
 	/* PolicyQualifierInfo ::= SEQUENCE { policyQualifierId, qualifier ANY } */
 	if (!pw_cert_get_both(d, PW_DER_SEQUENCE, &seq, &q->value, err) ||
-	    !pw_der_get_oid(&seq, &q->oid, err))
+	    !pw_oid_get(&seq, &q->oid, &q->id, err))
 		return 0;
-	q->id = pw_oid_lookup(&q->oid);
 	if (q->id == PW_OID_QT_CPS) {
 		/* CPSuri ::= IA5String; another string type is recorded for a lint. */
 		if (!pw_der_get_any(&seq, &q->text_tag, &q->text, NULL, err))
@@ -195,9 +201,8 @@ static int decode_policies(struct pw_arena *a, const struct pw_ext *e, struct pw
 		struct pw_der pi, qs;
 		/* PolicyInformation ::= SEQUENCE { policyIdentifier,
 		 * policyQualifiers SEQUENCE SIZE (1..MAX) OF PolicyQualifierInfo OPTIONAL } */
-		if (!pw_der_get(&seq, PW_DER_SEQUENCE, &pi, err) || !pw_der_get_oid(&pi, &v[i].oid, err))
+		if (!pw_der_get(&seq, PW_DER_SEQUENCE, &pi, err) || !pw_oid_get(&pi, &v[i].oid, &v[i].id, err))
 			return 0;
-		v[i].id = pw_oid_lookup(&v[i].oid);
 		if (pw_der_len(&pi) > 0) {
 			size_t nq;
 			if (!pw_der_get(&pi, PW_DER_SEQUENCE, &qs, err) ||
@@ -270,9 +275,8 @@ static int decode_aia(struct pw_arena *a, const struct pw_ext *e, struct pw_cert
 	for (size_t i = 0; i < n; i++) {
 		struct pw_der ad;
 		if (!pw_der_get(&seq, PW_DER_SEQUENCE, &ad, err) ||
-		    !pw_der_get_oid(&ad, &v[i].method_oid, err))
+		    !pw_oid_get(&ad, &v[i].method_oid, &v[i].method, err))
 			return 0;
-		v[i].method = pw_oid_lookup(&v[i].method_oid);
 		if (!pw_cert_parse_general_name(a, &ad, &v[i].location, err) ||
 		    !pw_der_done(&ad, "AccessDescription", err))
 			return 0;

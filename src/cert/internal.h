@@ -95,6 +95,8 @@ int pw_cert_parse_dp_name(struct pw_arena *a, const struct pw_der *contents,
 
 /* SubjectPublicKeyInfo element -> *out, including its SHA-256. */
 int pw_cert_parse_spki(struct pw_der *d, struct pw_spki *out, struct pw_error *err);
+/* As above; the SHA-256 only when `hash` is non-zero (else left zero). */
+int pw_cert_parse_spki_ex(struct pw_der *d, struct pw_spki *out, int hash, struct pw_error *err);
 
 /* Extensions: the contents of the `Extensions` SEQUENCE -> arena array of raw
  * extensions (structure is fatal, values are not looked at). */

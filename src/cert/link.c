@@ -8,7 +8,19 @@
  * left, the [3] field is omitted (Extensions is SIZE (1..MAX), RFC 5280
  * §4.1). Precertificates signed by a dedicated Precertificate Signing
  * Certificate (RFC 6962 §3.1, issuer rewritten by the log) do not match
- * their certificate's issuer and are out of scope here. */
+ * their certificate's issuer and are out of scope here.
+ *
+ * Cost: this is a third SHA-256 pass (after the certificate's and the
+ * SPKI's), over about the TBS's length. It cannot be derived from the other
+ * two: the certificate hash covers SEQUENCE-header || TBS || signature, and
+ * SHA-256 state after a prefix cannot be re-based onto the TBS's own header
+ * (which differs) nor shared, since the TBS starts mid-block. Nor can it be
+ * skipped when a certificate carries no CT extension: it is then SHA-256 of
+ * the TBS as encoded, which nothing else computes, and its twin (a
+ * precertificate logged while the final certificate carries no SCTs) still
+ * needs it. The one saving taken is the copy: with no CT extension the TBS
+ * is hashed in place. bench/bench_parse reports how much of a parse the
+ * three hashes are (PW_CERT_PARSE_NO_HASHES vs a full parse). */
 #include <string.h>
 
 #include "internal.h"

@@ -10,9 +10,8 @@ int pw_cert_parse_algid(struct pw_der *d, struct pw_algid *out, struct pw_error 
 	memset(out, 0, sizeof *out);
 	if (!pw_cert_get_both(d, PW_DER_SEQUENCE, &seq, &out->raw, err))
 		goto fail;
-	if (!pw_der_get_oid(&seq, &out->oid, err))
+	if (!pw_oid_get(&seq, &out->oid, &out->id, err))
 		goto fail;
-	out->id = pw_oid_lookup(&out->oid);
 	if (pw_der_len(&seq) > 0) {
 		struct pw_der contents;
 		out->params_present = 1;
@@ -98,9 +97,8 @@ int pw_cert_parse_name_element(struct pw_arena *a, const struct pw_der *element,
 				out->set_order_ok = 0;
 			prev = atv_el;
 			first = 0;
-			if (!pw_der_get_oid(&atv, &at.oid, err))
+			if (!pw_oid_get(&atv, &at.oid, &at.id, err))
 				goto fail;
-			at.id = pw_oid_lookup(&at.oid);
 			if (!pw_der_get_any(&atv, &at.tag, &at.value, NULL, err))
 				goto fail;
 			if (!pw_der_done(&atv, "AttributeTypeAndValue", err))

@@ -48,6 +48,11 @@ static void decode_rsa(struct pw_spki *s)
 
 int pw_cert_parse_spki(struct pw_der *d, struct pw_spki *out, struct pw_error *err)
 {
+	return pw_cert_parse_spki_ex(d, out, 1, err);
+}
+
+int pw_cert_parse_spki_ex(struct pw_der *d, struct pw_spki *out, int hash, struct pw_error *err)
+{
 	struct pw_der seq;
 	memset(out, 0, sizeof *out);
 	if (!pw_cert_get_both(d, PW_DER_SEQUENCE, &seq, &out->raw, err))
@@ -71,7 +76,8 @@ int pw_cert_parse_spki(struct pw_der *d, struct pw_spki *out, struct pw_error *e
 			out->ec_explicit = 1;
 		}
 	}
-	pw_cert_sha256(out->raw.p, out->raw.len, out->sha256);
+	if (hash)
+		pw_cert_sha256(out->raw.p, out->raw.len, out->sha256);
 	return 1;
 fail:
 	pw_cert_err_field(err, "subjectPublicKeyInfo");

@@ -42,6 +42,11 @@ static const char *const oid_dotted[PW_OID_COUNT_] = {
 static uint8_t oid_der[PW_OID_COUNT_][OID_DER_MAX];
 static uint8_t oid_der_len[PW_OID_COUNT_];
 static uint16_t oid_slots[OID_HASH_SLOTS]; /* 0 = empty, else an enum pw_oid */
+/* Direct index of the three-octet OIDs 2.5.4.n (55 04 n: name attributes,
+ * X.520) and 2.5.29.n (55 1D n: certificate extensions, RFC 5280 §4.2),
+ * n < 128: most OIDs of a certificate, found with one load instead of a
+ * hash probe. 0 = not in the table. */
+static uint16_t oid_x500[2][128];
 static pthread_once_t oid_once = PTHREAD_ONCE_INIT;
 static atomic_int oid_ready;
 
@@ -109,6 +114,9 @@ static void oid_build(void)
 		if (!pw_der_oid_from_text(oid_dotted[id], strlen(oid_dotted[id]), oid_der[id], OID_DER_MAX, &n))
 			continue;
 		oid_der_len[id] = (uint8_t)n;
+		if (n == 3 && oid_der[id][0] == 0x55 && (oid_der[id][1] == 0x04 || oid_der[id][1] == 0x1D) &&
+		    oid_der[id][2] < 0x80 && oid_x500[oid_der[id][1] == 0x1D][oid_der[id][2]] == 0)
+			oid_x500[oid_der[id][1] == 0x1D][oid_der[id][2]] = (uint16_t)id;
 		/* The first entry with given octets wins, so an OID listed twice
 		 * under two names resolves to the earlier one. */
 		uint32_t h = oid_hash(oid_der[id], n);
@@ -137,6 +145,9 @@ enum pw_oid pw_oid_lookup(const struct pw_der *oid)
 	if (n == 0 || n > OID_DER_MAX)
 		return PW_OID_UNKNOWN;
 	oid_init();
+	const uint8_t *p = oid->p;
+	if (n == 3 && p[0] == 0x55 && (p[1] == 0x04 || p[1] == 0x1D) && p[2] < 0x80)
+		return (enum pw_oid)oid_x500[p[1] == 0x1D][p[2]];
 	for (uint32_t h = oid_hash(oid->p, n);; h = (h + 1) & (OID_HASH_SLOTS - 1)) {
 		unsigned id = oid_slots[h];
 		if (id == 0)
@@ -173,4 +184,18 @@ const uint8_t *pw_oid_der(enum pw_oid id, size_t *out_len)
 	}
 	*out_len = oid_der_len[id];
 	return oid_der[id];
+}
+
+int pw_oid_get(struct pw_der *d, struct pw_der *out, enum pw_oid *out_id, struct pw_error *err)
+{
+	struct pw_der t = *d, c;
+	if (!pw_der_get(&t, PW_DER_OID, &c, err))
+		return 0;
+	enum pw_oid id = pw_oid_lookup(&c);
+	if (id == PW_OID_UNKNOWN && !pw_der_check_oid(&c, err))
+		return 0;
+	*out = c;
+	*out_id = id;
+	*d = t;
+	return 1;
 }
