@@ -90,6 +90,10 @@ struct pw_lint_ctx {
 	                                   self-issued). Read via src/lint/lint_util.h. */
 	int server_auth;                /* zlint IsServerAuthCert (the BR source gate) */
 	const struct pw_ocsp_resp *ocsp; /* set (alone) for PW_TARGET_OCSP lints */
+	/* Added in wave 3: engine-private memo of results that depend on the
+	 * key alone (src/lint/key_memo.h), owned by the result set. NULL when a
+	 * check runs outside the engine; checks then compute directly. */
+	void *memo_;
 };
 
 /* One lint. `check` writes a short explanation into details (may leave it

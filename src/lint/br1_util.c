@@ -249,7 +249,59 @@ static unsigned psl_flags(uint32_t h, const char *prefix, const uint8_t *p, size
 	return 0;
 }
 
+static int psl_sld_compute(const uint8_t *name, size_t n, const uint8_t **out_sld,
+                           size_t *out_sld_len);
+
+/* About ten lints ask for the registrable label of the same few names of
+ * one certificate. The answer depends on the name's bytes alone, so each
+ * thread remembers the last few answers by content (a pure-function memo:
+ * nothing observable is kept; a name is compared in full). */
+#define PSL_MEMO_SLOTS 8
+
+struct psl_memo_entry {
+	uint16_t len;            /* 0 = empty (an empty name is never asked twice) */
+	uint8_t ok;              /* br1_psl_sld's return value */
+	uint16_t sld_off, sld_len;
+	uint8_t name[BR1_DNS_NAME_MAX];
+};
+
+static _Thread_local struct psl_memo_entry psl_memo[PSL_MEMO_SLOTS];
+static _Thread_local unsigned psl_memo_next;
+
 int br1_psl_sld(const uint8_t *name, size_t n, const uint8_t **out_sld, size_t *out_sld_len)
+{
+	const uint8_t *sld = NULL;
+	size_t sld_len = 0;
+	int ok;
+
+	if (n == 0 || n > BR1_DNS_NAME_MAX)
+		return psl_sld_compute(name, n, out_sld, out_sld_len);
+	for (unsigned i = 0; i < PSL_MEMO_SLOTS; i++) {
+		const struct psl_memo_entry *m = &psl_memo[i];
+		if (m->len == n && memcmp(m->name, name, n) == 0) {
+			if (m->ok) {
+				*out_sld = name + m->sld_off;
+				*out_sld_len = m->sld_len;
+			}
+			return m->ok;
+		}
+	}
+	ok = psl_sld_compute(name, n, &sld, &sld_len);
+	struct psl_memo_entry *m = &psl_memo[psl_memo_next++ % PSL_MEMO_SLOTS];
+	m->len = (uint16_t)n;
+	memcpy(m->name, name, n);
+	m->ok = (uint8_t)ok;
+	m->sld_off = ok ? (uint16_t)(sld - name) : 0;
+	m->sld_len = ok ? (uint16_t)sld_len : 0;
+	if (ok) {
+		*out_sld = sld;
+		*out_sld_len = sld_len;
+	}
+	return ok;
+}
+
+static int psl_sld_compute(const uint8_t *name, size_t n, const uint8_t **out_sld,
+                           size_t *out_sld_len)
 {
 	uint32_t h = FNV_OFFSET, h_prev;
 	size_t end = n, start, k, suffix_labels = 1, nl = 0, i;

@@ -17,12 +17,28 @@
  *
  * Results go into the caller's struct pw_lint_results; no global state is
  * written (the registry is built once, read-only). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "internal.h"
+#include "key_memo.h"
 #include "lint_util.h"
+
+/* The lints that can end other than NA/NE for one class of certificates
+ * (same target, source gates, TBS or not, and notBefore inside the same
+ * interval between two effective/ineffective dates of the registry), when
+ * NA/NE rows are not kept and every lint is selected. Consecutive
+ * certificates of a base nearly always share the class, so the engine
+ * walks this short list instead of filtering the whole registry again. */
+struct run_plan {
+	int valid;
+	uint8_t target, close_br, close_tls, is_tbs;
+	int64_t lo, hi;                  /* the plan holds for lo <= date < hi */
+	size_t n;
+	uint16_t idx[PW_LINT_MAX_LINTS]; /* registry indices, in registry order */
+};
 
 /* Parse objects kept in the result set between calls so that re-linting
  * does not allocate in the steady state (cert.h: arenas are reused). */
@@ -30,6 +46,12 @@ struct lint_cache {
 	struct pw_cert cert;
 	struct pw_crl crl;
 	int have_cert, have_crl;
+	/* Results of checks that depend on the key alone, across calls. */
+	struct pw_lint_key_memo keys;
+	/* Per call: applies() results by the registry's applies index
+	 * (0 = not asked yet, 1 = no, 2 = yes); PW_LINT_MAX_LINTS entries. */
+	uint8_t applies[PW_LINT_MAX_LINTS];
+	struct run_plan plan;
 };
 
 void pw_lint_results_init(struct pw_lint_results *r)
@@ -47,6 +69,7 @@ void pw_lint_results_cleanup(struct pw_lint_results *r)
 			pw_cert_cleanup(&c->cert);
 		if (c->have_crl)
 			pw_crl_cleanup(&c->crl);
+		pw_lint_key_memo_cleanup(&c->keys);
 		free(c);
 	}
 	free(r->v);
@@ -147,11 +170,75 @@ static inline void add_result(struct pw_lint_results *out, const struct pw_lint_
 	out->n++;
 }
 
-/* Runs every selected lint of `target` on the context. */
+/* The lint's applies-check, asked once per object for every distinct
+ * applies() function (memo: 0 = not asked, 1 = no, 2 = yes). */
+static inline int applies_memo(const struct pw_lint_entry *e, const struct pw_lint_ctx *ctx,
+                               uint8_t *memo)
+{
+	if (e->applies == NULL)
+		return 1;
+	if (memo == NULL)
+		return e->applies(ctx) != 0;
+	if (memo[e->applies_idx] == 0)
+		memo[e->applies_idx] = e->applies(ctx) ? 2 : 1;
+	return memo[e->applies_idx] == 2;
+}
+
+static int plan_matches(const struct run_plan *p, enum pw_lint_target target, int close_br,
+                        int close_tls, int is_tbs, int64_t date)
+{
+	return p->valid && p->target == (uint8_t)target && p->close_br == (uint8_t)close_br &&
+	       p->close_tls == (uint8_t)close_tls && p->is_tbs == (uint8_t)is_tbs && date >= p->lo &&
+	       date < p->hi;
+}
+
+/* Selects the lints whose gate, signature need and dates let them run for
+ * this class (run_lints' NA/NE tests, in the same order of effect), and the
+ * widest date interval around `date` in which that selection holds. */
+static void plan_build(struct run_plan *p, const struct pw_lint_entry *reg, size_t nreg,
+                       enum pw_lint_target target, int close_br, int close_tls, int is_tbs,
+                       int64_t date)
+{
+	p->lo = INT64_MIN;
+	p->hi = INT64_MAX;
+	p->n = 0;
+	for (size_t i = 0; i < nreg && i < PW_LINT_MAX_LINTS; i++) {
+		const struct pw_lint_entry *e = &reg[i];
+		if (e->target != target)
+			continue;
+		/* Narrow [lo, hi) to the dates between this lint's bounds. */
+		if (e->has_effective) {
+			if (e->effective <= date && e->effective > p->lo)
+				p->lo = e->effective;
+			if (e->effective > date && e->effective < p->hi)
+				p->hi = e->effective;
+		}
+		if (e->has_ineffective) {
+			if (e->ineffective <= date && e->ineffective > p->lo)
+				p->lo = e->ineffective;
+			if (e->ineffective > date && e->ineffective < p->hi)
+				p->hi = e->ineffective;
+		}
+		if ((e->has_effective && date < e->effective) ||
+		    (e->has_ineffective && date >= e->ineffective) || (is_tbs && e->needs_signature) ||
+		    (close_br && e->br_gated) || (close_tls && e->tls_source))
+			continue;
+		p->idx[p->n++] = (uint16_t)i;
+	}
+	p->target = (uint8_t)target;
+	p->close_br = (uint8_t)close_br;
+	p->close_tls = (uint8_t)close_tls;
+	p->is_tbs = (uint8_t)is_tbs;
+	p->valid = 1;
+}
+
+/* Runs every selected lint of `target` on the context. `memo` (may be
+ * NULL) has room for every applies index and is cleared here; `plan` (may
+ * be NULL) is the caller's reusable run_plan. */
 static void run_lints(const struct pw_lint_entry *reg, size_t nreg, const uint8_t *sel,
                       const struct pw_lint_ctx *ctx, enum pw_lint_target target,
                       enum pw_lint_profile asked, int64_t date, int is_tbs, int keep_na,
-                      struct pw_lint_results *out)
+                      uint8_t *memo, struct run_plan *plan, struct pw_lint_results *out)
 {
 	/* Which lints the source gate closes for this certificate: with AUTO,
 	 * the BR lints when zlint would not call it server-auth; with an
@@ -164,20 +251,45 @@ static void run_lints(const struct pw_lint_entry *reg, size_t nreg, const uint8_
 		else if (!is_tls_profile(asked))
 			close_br = close_tls = 1;
 	}
+	if (memo != NULL)
+		memset(memo, 0, nreg);
+	if (plan != NULL && sel == NULL && !keep_na) {
+		if (!plan_matches(plan, target, close_br, close_tls, is_tbs, date))
+			plan_build(plan, reg, nreg, target, close_br, close_tls, is_tbs, date);
+		for (size_t k = 0; k < plan->n; k++) {
+			const struct pw_lint_entry *e = &reg[plan->idx[k]];
+			if (!applies_memo(e, ctx, memo))
+				continue;
+			struct pw_lint_result *res = &out->v[out->n];
+			res->details[0] = '\0';
+			enum pw_lint_status st = e->check(ctx, res->details, sizeof res->details);
+			if ((unsigned)st > PW_LINT_FATAL)
+				st = PW_LINT_FATAL;
+			add_result(out, e->def, st, 0);
+		}
+		return;
+	}
 	for (size_t i = 0; i < nreg; i++) {
 		const struct pw_lint_entry *e = &reg[i];
 		if (e->target != target || (sel != NULL && !sel[i]))
+			continue;
+		int out_of_dates = (e->has_effective && date < e->effective) ||
+		                   (e->has_ineffective && date >= e->ineffective);
+		/* NA and NE rows are dropped unless asked for, so a lint that can
+		 * only end NA or NE costs nothing beyond this test: the gate, the
+		 * applies-check and the dates decide only between NA and NE. */
+		if (!keep_na && (out_of_dates || (is_tbs && e->needs_signature) ||
+		                 (close_br && e->br_gated) || (close_tls && e->tls_source)))
 			continue;
 		struct pw_lint_result *res = &out->v[out->n];
 		enum pw_lint_status st;
 		if ((close_br && e->br_gated) || (close_tls && e->tls_source))
 			st = PW_LINT_NA;
-		else if (e->applies != NULL && !e->applies(ctx))
+		else if (!applies_memo(e, ctx, memo))
 			st = PW_LINT_NA;
 		else if (is_tbs && e->needs_signature)
 			st = PW_LINT_NA;
-		else if ((e->has_effective && date < e->effective) ||
-		         (e->has_ineffective && date >= e->ineffective))
+		else if (out_of_dates)
 			st = PW_LINT_NE;
 		else {
 			res->details[0] = '\0';
@@ -200,18 +312,22 @@ enum pw_status pw_lint_parsed_cert(const struct pw_cert *c, const struct pw_lint
 	uint8_t *sel = NULL;
 	const struct pw_lint_entry *reg;
 	struct pw_lint_ctx ctx;
+	struct lint_cache *cache;
 	enum pw_lint_profile asked = opts != NULL ? opts->profile : PW_PROFILE_AUTO;
 
 	if (c == NULL || out == NULL)
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "lint", "no certificate or result set");
 	if ((reg = registry(&nreg, err)) == NULL)
 		return PW_ERR_USAGE;
+	if ((cache = get_cache(out)) == NULL)
+		return pw_error_set(err, PW_ERR_NOMEM, 0, 0, "lint", "out of memory");
 	if ((st = reset(out, nreg + 1, err)) != PW_OK)
 		return st;
 	if ((st = select_lints(opts, nreg, &sel, err)) != PW_OK)
 		return st;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.cert = c;
+	ctx.memo_ = &cache->keys;
 	ctx.now = opts != NULL && opts->now != 0 ? opts->now : (int64_t)time(NULL);
 	ctx.issuer = opts != NULL ? opts->issuer : NULL;
 	ctx.self_signed = pw_lint_compute_self_signed(c);
@@ -220,7 +336,8 @@ enum pw_status pw_lint_parsed_cert(const struct pw_cert *c, const struct pw_lint
 	out->profile = ctx.profile;
 	out->kind = c->kind;
 	run_lints(reg, nreg, sel, &ctx, PW_TARGET_CERT, asked, c->not_before,
-	          c->kind == PW_KIND_TBS, opts != NULL && opts->include_na, out);
+	          c->kind == PW_KIND_TBS, opts != NULL && opts->include_na, cache->applies, &cache->plan,
+	          out);
 	free(sel);
 	return PW_OK;
 }
@@ -250,7 +367,7 @@ static enum pw_status run_object(struct pw_lint_ctx *ctx, enum pw_lint_target ta
 	out->profile = ctx->profile;
 	out->kind = kind;
 	run_lints(reg, nreg, sel, ctx, target, PW_PROFILE_AUTO, date, 0,
-	          opts != NULL && opts->include_na, out);
+	          opts != NULL && opts->include_na, NULL, NULL, out);
 	free(sel);
 	return PW_OK;
 }
@@ -326,8 +443,11 @@ static enum pw_status lint_cert_der(const uint8_t *der, size_t len, int tbs,
 		cache->have_cert = 1;
 	}
 	pw_error_clear(&perr);
+	/* No lint reads the certificate's, the SPKI's or the CT link SHA-256
+	 * (they identify certificates in the store), so the parse skips them:
+	 * the structure is checked exactly as strictly (cert.h). */
 	st = tbs ? pw_cert_parse_tbs(&cache->cert, der, len, &perr)
-	         : pw_cert_parse(&cache->cert, der, len, &perr);
+	         : pw_cert_parse_ex(&cache->cert, der, len, PW_CERT_PARSE_NO_HASHES, &perr);
 	if (st == PW_ERR_NOMEM) {
 		if (err != NULL)
 			*err = perr;

@@ -27,6 +27,7 @@ struct pw_lint_entry {
 	uint8_t tls_source;              /* a Web PKI TLS source (BR, EV, Apple, Chrome) */
 	uint8_t needs_signature;         /* PW_LINT_F_NEEDS_SIGNATURE */
 	uint8_t has_effective, has_ineffective;
+	uint16_t applies_idx;            /* same value for lints sharing one applies() */
 	const struct pw_lint_def *def;
 	const struct pw_lint_family *family;
 };

@@ -91,6 +91,18 @@ static void build(void)
 			goto fail;
 		}
 	}
+	/* Number the distinct applies() functions: the engine asks each one
+	 * once per object (many lints of a family share one, e.g. "subscriber
+	 * certificate with DNS names"), since an applies-check reads only the
+	 * context, which is fixed for the object. */
+	for (size_t i = 0; i < k; i++) {
+		v[i].applies_idx = (uint16_t)i;
+		for (size_t j = 0; j < i; j++)
+			if (v[j].applies == v[i].applies) {
+				v[i].applies_idx = v[j].applies_idx;
+				break;
+			}
+	}
 	g_entries = v;
 	g_n = k;
 	return;

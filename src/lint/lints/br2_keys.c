@@ -1,11 +1,13 @@
 /* pkiward — key and signature algorithm lints: BR 6.1.5 / 6.1.6 / 7.1.3,
  * Mozilla Root Store Policy 5.1 / 5.2, and the community RSA checks. */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/bn.h>
 
 #include "br2_defs.h"
+#include "key_memo.h"
 
 /* ---- RSA public keys (BR 6.1.6, NIST SP 800-89 §5.3.3) ---- */
 
@@ -192,7 +194,7 @@ static unsigned small_factor(const uint8_t *p, size_t n)
 	return 0;
 }
 
-static enum pw_lint_status rsa_small_factors(const struct pw_lint_ctx *x, char *d, size_t l)
+static enum pw_lint_status rsa_small_factors_compute(const struct pw_lint_ctx *x, char *d, size_t l)
 {
 	const uint8_t *p;
 	size_t n;
@@ -204,6 +206,15 @@ static enum pw_lint_status rsa_small_factors(const struct pw_lint_ctx *x, char *
 		return PW_LINT_WARN;
 	}
 	return PW_LINT_PASS;
+}
+
+/* The result depends on the modulus alone: a key seen before (renewals, a
+ * CA base re-linted) is answered from the result set's memo. */
+static enum pw_lint_status rsa_small_factors(const struct pw_lint_ctx *x, char *d, size_t l)
+{
+	const struct pw_der *nd = &x->cert->spki.rsa_n;
+	return pw_lint_key_memo_run(x, PW_LINT_KEY_MEMO_RSA_SMALL_FACTORS, nd->p, nd->len,
+	                            rsa_small_factors_compute, d, l);
 }
 
 static enum pw_lint_status rsa_exp_negative(const struct pw_lint_ctx *x, char *d, size_t l)
@@ -243,6 +254,40 @@ static int fermat_applies(const struct pw_lint_ctx *x)
 static const unsigned qr_mod[] = { 64, 63, 65, 11, 17, 19, 23, 29, 31, 37, 41, 43, 47 };
 #define N_QR_MOD (sizeof qr_mod / sizeof qr_mod[0])
 #define QR_MOD_MAX 65
+/* The filter moduli grouped into products below 2^32 (64*63*65*11*17*19
+ * and 23*29*31*37*41*43, then 47), so the residues of a big number come
+ * from three passes over its bytes instead of one BN_mod_word (a division
+ * per limb) per modulus. qr_group[m] is the product that qr_mod[m] divides. */
+static const uint32_t qr_products[] = { 931170240u, 1348781387u, 47u };
+#define N_QR_PRODUCTS (sizeof qr_products / sizeof qr_products[0])
+static const unsigned char qr_group[N_QR_MOD] = { 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2 };
+
+/* qr_table[m][r] = 1 when r is a square modulo qr_mod[m]; built once. */
+static unsigned char qr_table[N_QR_MOD][QR_MOD_MAX];
+static pthread_once_t qr_once = PTHREAD_ONCE_INIT;
+
+static void qr_init(void)
+{
+	for (size_t m = 0; m < N_QR_MOD; m++)
+		for (unsigned i = 0; i < qr_mod[m]; i++)
+			qr_table[m][(i * i) % qr_mod[m]] = 1;
+}
+
+/* Residues of the non-negative BIGNUM v modulo every qr_mod. 0 on failure. */
+static int qr_residues(const BIGNUM *v, unsigned out[N_QR_MOD])
+{
+	unsigned char be[FERMAT_MAX_BITS / 8 + 16];
+	uint64_t r[N_QR_PRODUCTS] = { 0 };
+	int len = BN_num_bytes(v);
+	if (len < 0 || (size_t)len > sizeof be || BN_bn2bin(v, be) != len)
+		return 0;
+	for (int i = 0; i < len; i++)
+		for (size_t g = 0; g < N_QR_PRODUCTS; g++)
+			r[g] = ((r[g] << 8) | be[i]) % qr_products[g];
+	for (size_t m = 0; m < N_QR_MOD; m++)
+		out[m] = (unsigned)(r[qr_group[m]] % qr_mod[m]);
+	return 1;
+}
 
 /* Below this many bits the square root comes from floating point (52-bit
  * mantissa: exact after a +-1 correction). */
@@ -310,15 +355,14 @@ out:
 	return ok;
 }
 
-static enum pw_lint_status rsa_fermat(const struct pw_lint_ctx *x, char *d, size_t l)
+static enum pw_lint_status rsa_fermat_compute(const struct pw_lint_ctx *x, char *d, size_t l)
 {
 	const struct pw_der *nd = &x->cert->spki.rsa_n;
-	BN_CTX *ctx = BN_CTX_new();
+	BN_CTX *ctx;
 	BIGNUM *n, *a, *b2, *b, *t;
 	unsigned ra[N_QR_MOD], rb[N_QR_MOD];
-	unsigned char qr[N_QR_MOD][QR_MOD_MAX];
 	enum pw_lint_status st = PW_LINT_FATAL;
-	if (ctx == NULL)
+	if (pthread_once(&qr_once, qr_init) != 0 || (ctx = BN_CTX_new()) == NULL)
 		return PW_LINT_FATAL;
 	BN_CTX_start(ctx);
 	n = BN_CTX_get(ctx);
@@ -339,20 +383,12 @@ static enum pw_lint_status rsa_fermat(const struct pw_lint_ctx *x, char *d, size
 	/* a = isqrt(n) + 1, b2 = a^2 - n > 0. */
 	if (!BN_add_word(a, 1) || !BN_sqr(b2, a, ctx) || !BN_sub(b2, b2, n))
 		goto out;
-	for (size_t m = 0; m < N_QR_MOD; m++) {
-		BN_ULONG wa = BN_mod_word(a, qr_mod[m]), wb = BN_mod_word(b2, qr_mod[m]);
-		if (wa == (BN_ULONG)-1 || wb == (BN_ULONG)-1)
-			goto out;
-		ra[m] = (unsigned)wa;
-		rb[m] = (unsigned)wb;
-		memset(qr[m], 0, sizeof qr[m]);
-		for (unsigned i = 0; i < qr_mod[m]; i++)
-			qr[m][(i * i) % qr_mod[m]] = 1;
-	}
+	if (!qr_residues(a, ra) || !qr_residues(b2, rb))
+		goto out;
 	st = PW_LINT_PASS;
 	for (unsigned i = 0; i < FERMAT_ROUNDS; i++) {
 		size_t m = 0;
-		while (m < N_QR_MOD && qr[m][rb[m]])
+		while (m < N_QR_MOD && qr_table[m][rb[m]])
 			m++;
 		if (m == N_QR_MOD) {
 			/* Round i: (a+i)^2 - n = b2 + 2ia + i^2. */
@@ -380,6 +416,14 @@ out:
 	BN_CTX_end(ctx);
 	BN_CTX_free(ctx);
 	return st;
+}
+
+/* Depends on the modulus alone: memoised per key (key_memo.h). */
+static enum pw_lint_status rsa_fermat(const struct pw_lint_ctx *x, char *d, size_t l)
+{
+	const struct pw_der *nd = &x->cert->spki.rsa_n;
+	return pw_lint_key_memo_run(x, PW_LINT_KEY_MEMO_RSA_FERMAT, nd->p, nd->len,
+	                            rsa_fermat_compute, d, l);
 }
 
 /* ---- Mozilla Root Store Policy 5.1 / 5.2 ---- */
