@@ -30,7 +30,24 @@ static void set_caching(struct pw_ocsp_responder *r, const struct pw_ocsp_answer
 	 * that no HTTP cache serves "good" long after a revocation;
 	 * must-revalidate forbids serving the response once stale
 	 * (RFC 9111 §5.2.2.2), no-transform keeps the signed bytes intact. */
-	snprintf(v, sizeof(v), "max-age=%lld, public, no-transform, must-revalidate", (long long)m);
+	{
+		/* Formatted by hand: this runs for every answer (snprintf's
+		 * locale machinery showed in the responder's profile). */
+		static const char pre[] = "max-age=";
+		static const char post[] = ", public, no-transform, must-revalidate";
+		char digits[24];
+		size_t nd = 0, o = 0;
+		uint64_t x = (uint64_t)m;
+		do {
+			digits[nd++] = (char)('0' + x % 10);
+			x /= 10;
+		} while (x && nd < sizeof(digits));
+		memcpy(v, pre, sizeof(pre) - 1);
+		o = sizeof(pre) - 1;
+		while (nd)
+			v[o++] = digits[--nd];
+		memcpy(v + o, post, sizeof(post));
+	}
 	pw_http_response_add_header(resp, "Cache-Control", v);
 	pw_http_response_add_header(resp, "Expires", pw_http_date(now + m, date, sizeof(date)));
 	pw_http_response_add_header(resp, "Last-Modified",

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@
 
 /* Memory MHD may use per connection for the request line and headers; must
  * exceed PW_HTTP_MAX_URI plus ordinary headers. */
-#define PW_HTTP_CONN_MEMORY ((size_t)32 << 10)
+#define PW_HTTP_CONN_MEMORY ((size_t)16 << 10)
 /* listen(2) backlog. */
 #define PW_HTTP_LISTEN_BACKLOG 1024
 /* How often pw_http_server_wait() checks for a requested stop. */
@@ -40,6 +41,25 @@
 #define PW_HTTP_LOG_LINE_MAX 2048
 /* Longest method accepted (anything longer is not HTTP: 400). */
 #define PW_HTTP_MAX_METHOD 16
+/* Request bodies up to this size are kept inside the request context (an
+ * OCSP request is a few hundred bytes, RFC 6960 §4.1): no allocation per
+ * request on the OCSP path. Larger bodies go to the heap. */
+#define PW_HTTP_INLINE_BODY 1024u
+/* Access-log buffering: lines are appended to one of PW_HTTP_LOG_SHARDS
+ * buffers (chosen by thread, so the pool threads rarely share a lock) and
+ * written, whole lines only, when a buffer would overflow, by a flusher
+ * thread every PW_HTTP_LOG_FLUSH_MS, and at stop. A write() syscall per
+ * request was the single largest cost of a logged OCSP answer; a line
+ * reaches the file at most PW_HTTP_LOG_FLUSH_MS late. */
+#define PW_HTTP_LOG_SHARDS 4u
+#define PW_HTTP_LOG_BUF ((size_t)64 << 10)
+#define PW_HTTP_LOG_FLUSH_MS 50
+
+struct log_shard {
+	pthread_mutex_t mu;
+	size_t len;
+	char buf[PW_HTTP_LOG_BUF];
+};
 
 struct route {
 	char *name;
@@ -63,21 +83,31 @@ struct pw_http_server {
 	int started, stopped;
 	atomic_int stop_requested;
 	atomic_long in_flight; /* requests between URI log and completion */
+	struct log_shard *log; /* PW_HTTP_LOG_SHARDS buffers, NULL without a log */
+	pthread_mutex_t log_write_mu; /* keeps flushed chunks whole */
+	pthread_t log_thread;
+	int log_thread_started;
+	pthread_mutex_t log_stop_mu;
+	pthread_cond_t log_stop_cv;
+	int log_stop;
 };
 
-/* Per-request state (MHD's req_cls). */
+/* Per-request state (MHD's req_cls). One allocation holds the context and
+ * its three strings (strs[]: uri, raw_path, path, each at most the
+ * target's length + 1), so a request costs one malloc, not four. */
 struct req_ctx {
 	struct pw_http_server *srv;
-	char *uri;            /* raw request target (owned) */
-	char *raw_path;       /* owned copy of uri up to '?' */
-	char *path;           /* decoded (owned) */
+	char *uri;            /* raw request target (in strs) */
+	char *raw_path;       /* copy of uri up to '?' (in strs), NULL before split */
+	char *path;           /* decoded (in strs), NULL before split */
+	size_t uri_len;
 	const char *query;    /* into uri, or NULL */
 	const struct route *route;
 	int started;          /* headers seen (first access call done) */
 	int answered;         /* a response was queued */
 	int too_large;
 	size_t max_body;
-	uint8_t *body;
+	uint8_t *body;        /* body_inline or a heap block */
 	size_t body_len, body_cap;
 	uint64_t request_bytes;
 	int64_t start_us;
@@ -86,6 +116,8 @@ struct req_ctx {
 	char method[PW_HTTP_MAX_METHOD + 1];
 	char remote[PW_HTTP_MAX_ADDR];
 	struct pw_http_request req;
+	uint8_t body_inline[PW_HTTP_INLINE_BODY];
+	char strs[];
 };
 
 static int64_t now_us(void)
@@ -148,19 +180,78 @@ static const char *const wday[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "S
 static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
+/* Years an HTTP-date / log timestamp is formatted for (4 digits). */
+#define PW_HTTP_YEAR_MIN 1970
+#define PW_HTTP_YEAR_MAX 9999
+
+/* UTC civil time of Unix seconds t (proleptic Gregorian, days-from-civil
+ * inverse): what gmtime_r gives, without its time-zone lock, which every
+ * pool thread took twice per OCSP answer. Returns 0 outside 1970..9999. */
+static int civil_utc(int64_t t, int *y, unsigned *mo, unsigned *d, unsigned *h, unsigned *mi,
+                     unsigned *sec, unsigned *wd)
+{
+	int64_t days, rem, era;
+	unsigned doe, yoe, doy, mp;
+	if (t < 0)
+		return 0;
+	days = t / 86400;
+	rem = t % 86400;
+	*h = (unsigned)(rem / 3600);
+	*mi = (unsigned)(rem / 60 % 60);
+	*sec = (unsigned)(rem % 60);
+	*wd = (unsigned)((days + 4) % 7); /* 1970-01-01 was a Thursday */
+	days += 719468;
+	era = days / 146097;
+	doe = (unsigned)(days - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*mo = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400 + (*mo <= 2));
+	return *y >= PW_HTTP_YEAR_MIN && *y <= PW_HTTP_YEAR_MAX;
+}
+
+static char *put_digits(char *p, unsigned v, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
+/* Length of an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"). */
+#define PW_HTTP_DATE_LEN 29
+
 char *pw_http_date(int64_t t, char *buf, size_t buflen)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
+	int y;
+	unsigned mo, d, h, mi, s, wd;
+	char *p = buf;
 	if (buflen == 0)
 		return buf;
-	if (!gmtime_r(&tt, &tm)) {
+	if (buflen <= PW_HTTP_DATE_LEN || !civil_utc(t, &y, &mo, &d, &h, &mi, &s, &wd)) {
 		buf[0] = '\0';
 		return buf;
 	}
-	snprintf(buf, buflen, "%s, %02d %s %04d %02d:%02d:%02d GMT", wday[tm.tm_wday % 7],
-	         tm.tm_mday, mon[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-	         tm.tm_sec);
+	memcpy(p, wday[wd], 3);
+	p += 3;
+	*p++ = ',';
+	*p++ = ' ';
+	p = put_digits(p, d, 2);
+	*p++ = ' ';
+	memcpy(p, mon[mo - 1], 3);
+	p += 3;
+	*p++ = ' ';
+	p = put_digits(p, (unsigned)y, 4);
+	*p++ = ' ';
+	p = put_digits(p, h, 2);
+	*p++ = ':';
+	p = put_digits(p, mi, 2);
+	*p++ = ':';
+	p = put_digits(p, s, 2);
+	memcpy(p, " GMT", 5);
 	return buf;
 }
 
@@ -398,6 +489,9 @@ enum pw_status pw_http_server_new(const struct pw_http_config *c, struct pw_http
 	s->cfg.listen = s->listen;
 	s->cfg.server_header = s->server_header;
 	s->listen_fd = -1;
+	pthread_mutex_init(&s->log_write_mu, NULL);
+	pthread_mutex_init(&s->log_stop_mu, NULL);
+	pthread_cond_init(&s->log_stop_cv, NULL);
 	atomic_init(&s->stop_requested, 0);
 	atomic_init(&s->in_flight, 0);
 	if (!s->listen || (c->server_header && !s->server_header)) {
@@ -527,10 +621,8 @@ static void req_ctx_free(struct req_ctx *c)
 {
 	if (!c)
 		return;
-	free(c->uri);
-	free(c->raw_path);
-	free(c->path);
-	free(c->body);
+	if (c->body != c->body_inline)
+		free(c->body);
 	free(c);
 }
 
@@ -552,13 +644,23 @@ static void addr_text(struct MHD_Connection *conn, char *buf, size_t buflen)
 
 static void *uri_log_cb(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct req_ctx *c = calloc(1, sizeof(*c));
+	size_t n = uri ? strlen(uri) : 0;
+	struct req_ctx *c;
+	/* Targets over the limit keep only a prefix (for the log); the 414
+	 * is decided on uri_len. */
+	size_t keep = n > PW_HTTP_MAX_URI ? PW_HTTP_MAX_URI : n;
+	c = malloc(sizeof(*c) + 3 * (keep + 1));
 	if (!c)
-		return NULL; /* access_cb answers 500 without a context */
+		return NULL; /* access_cb answers 503 without a context */
+	memset(c, 0, offsetof(struct req_ctx, body_inline));
 	c->srv = cls;
 	atomic_fetch_add(&c->srv->in_flight, 1);
 	c->start_us = now_us();
-	c->uri = strdup(uri ? uri : "");
+	c->uri = c->strs;
+	c->uri_len = n;
+	if (keep)
+		memcpy(c->uri, uri, keep);
+	c->uri[keep] = '\0';
 	addr_text(conn, c->remote, sizeof(c->remote));
 	return c;
 }
@@ -639,16 +741,13 @@ static int split_target(struct req_ctx *c, unsigned *out_status)
 	char *q;
 	size_t n, dlen;
 	uint8_t *dec;
-	n = strlen(c->uri);
+	n = c->uri_len;
 	if (n > PW_HTTP_MAX_URI) {
 		*out_status = 414;
 		return 0;
 	}
-	c->raw_path = strdup(c->uri);
-	if (!c->raw_path) {
-		*out_status = 500;
-		return 0;
-	}
+	c->raw_path = c->strs + n + 1;
+	memcpy(c->raw_path, c->uri, n + 1);
 	q = strchr(c->raw_path, '?');
 	if (q) {
 		*q = '\0';
@@ -661,13 +760,8 @@ static int split_target(struct req_ctx *c, unsigned *out_status)
 		return 0;
 	}
 	n = strlen(c->raw_path);
-	dec = malloc(n + 1);
-	if (!dec) {
-		*out_status = 500;
-		return 0;
-	}
+	dec = (uint8_t *)c->strs + 2 * (c->uri_len + 1);
 	if (!pw_http_percent_decode(c->raw_path, n, dec, n, &dlen) || memchr(dec, 0, dlen)) {
-		free(dec);
 		*out_status = 400;
 		return 0;
 	}
@@ -753,17 +847,29 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		if (!c->too_large) {
 			if (n > c->max_body - c->body_len) {
 				c->too_large = 1;
-				free(c->body);
+				if (c->body != c->body_inline)
+					free(c->body);
 				c->body = NULL;
 				c->body_len = c->body_cap = 0;
 			} else {
+				if (!c->body) {
+					c->body = c->body_inline;
+					c->body_cap = sizeof(c->body_inline);
+				}
 				if (c->body_len + n > c->body_cap) {
-					size_t nc = c->body_cap ? c->body_cap : 1024;
+					size_t nc = c->body_cap * 2;
+					uint8_t *nb;
 					while (nc < c->body_len + n)
 						nc *= 2;
 					if (nc > c->max_body)
 						nc = c->max_body;
-					uint8_t *nb = realloc(c->body, nc);
+					if (c->body == c->body_inline) {
+						nb = malloc(nc);
+						if (nb)
+							memcpy(nb, c->body, c->body_len);
+					} else {
+						nb = realloc(c->body, nc);
+					}
 					if (!nb)
 						return answer_simple(conn, c, 503, NULL);
 					c->body = nb;
@@ -851,7 +957,77 @@ static size_t json_str(char *out, size_t cap, const char *s, size_t max, int *tr
 	return o;
 }
 
-static void write_log(const struct pw_http_server *s, const struct pw_http_log_entry *e)
+/* Writes whole buffered lines to the log fd. Caller holds the shard's
+ * lock; log_write_mu keeps two shards' chunks from interleaving inside a
+ * line when the fd is a pipe and a chunk exceeds PIPE_BUF. A failing log
+ * must not stop the service: errors drop the chunk. */
+static void log_flush_locked(struct pw_http_server *s, struct log_shard *sh)
+{
+	size_t off = 0;
+	if (sh->len == 0)
+		return;
+	pthread_mutex_lock(&s->log_write_mu);
+	while (off < sh->len) {
+		ssize_t w = write(s->cfg.access_log_fd, sh->buf + off, sh->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	pthread_mutex_unlock(&s->log_write_mu);
+	sh->len = 0;
+}
+
+static void log_flush_all(struct pw_http_server *s)
+{
+	if (!s->log)
+		return;
+	for (size_t i = 0; i < PW_HTTP_LOG_SHARDS; i++) {
+		pthread_mutex_lock(&s->log[i].mu);
+		log_flush_locked(s, &s->log[i]);
+		pthread_mutex_unlock(&s->log[i].mu);
+	}
+}
+
+/* The flusher thread: pushes buffered lines out every PW_HTTP_LOG_FLUSH_MS
+ * until stop. */
+static void *log_flusher(void *arg)
+{
+	struct pw_http_server *s = arg;
+	pthread_mutex_lock(&s->log_stop_mu);
+	while (!s->log_stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += PW_HTTP_LOG_FLUSH_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->log_stop_cv, &s->log_stop_mu, &ts);
+		pthread_mutex_unlock(&s->log_stop_mu);
+		log_flush_all(s);
+		pthread_mutex_lock(&s->log_stop_mu);
+	}
+	pthread_mutex_unlock(&s->log_stop_mu);
+	return NULL;
+}
+
+static void log_append(struct pw_http_server *s, const char *line, size_t n)
+{
+	/* Shard by thread: pool threads are long-lived, so each mostly keeps
+	 * to its own buffer and lock. */
+	uintptr_t tid = (uintptr_t)pthread_self();
+	struct log_shard *sh = &s->log[(tid >> 12) % PW_HTTP_LOG_SHARDS];
+	pthread_mutex_lock(&sh->mu);
+	if (sh->len + n > sizeof(sh->buf))
+		log_flush_locked(s, sh);
+	memcpy(sh->buf + sh->len, line, n);
+	sh->len += n;
+	pthread_mutex_unlock(&sh->mu);
+}
+
+static void write_log(struct pw_http_server *s, const struct pw_http_log_entry *e)
 {
 	char line[PW_HTTP_LOG_LINE_MAX];
 	char path[PW_HTTP_LOG_MAX_PATH * 6 + 1];
@@ -859,13 +1035,29 @@ static void write_log(const struct pw_http_server *s, const struct pw_http_log_e
 	char method[PW_HTTP_MAX_METHOD * 6 + 1];
 	char ts[64];
 	int trunc = 0, t2 = 0, t3 = 0;
-	struct tm tm;
-	time_t secs = (time_t)(e->at_us / 1000000);
+	int y;
+	unsigned mo, d, h, mi, sec, wd;
 	int n;
-	gmtime_r(&secs, &tm);
-	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	         (int)(e->at_us % 1000000));
+	if (civil_utc(e->at_us / 1000000, &y, &mo, &d, &h, &mi, &sec, &wd)) {
+		char *p = ts;
+		p = put_digits(p, (unsigned)y, 4);
+		*p++ = '-';
+		p = put_digits(p, mo, 2);
+		*p++ = '-';
+		p = put_digits(p, d, 2);
+		*p++ = 'T';
+		p = put_digits(p, h, 2);
+		*p++ = ':';
+		p = put_digits(p, mi, 2);
+		*p++ = ':';
+		p = put_digits(p, sec, 2);
+		*p++ = '.';
+		p = put_digits(p, (unsigned)(e->at_us % 1000000), 6);
+		*p++ = 'Z';
+		*p = '\0';
+	} else {
+		memcpy(ts, "1970-01-01T00:00:00.000000Z", 28);
+	}
 	json_str(path, sizeof(path), e->raw_path, PW_HTTP_LOG_MAX_PATH, &trunc);
 	json_str(route, sizeof(route), e->route_name, PW_HTTP_MAX_HEADER_NAME, &t2);
 	json_str(method, sizeof(method), e->method, PW_HTTP_MAX_METHOD, &t3);
@@ -879,11 +1071,12 @@ static void write_log(const struct pw_http_server *s, const struct pw_http_log_e
 	             e->completed ? "true" : "false");
 	if (n <= 0)
 		return;
-	if ((size_t)n >= sizeof(line))
+	if ((size_t)n >= sizeof(line)) {
+		/* Keep the line a line. */
 		n = (int)sizeof(line) - 1;
-	/* One write per line; a failing log must not stop the service. */
-	ssize_t w = write(s->cfg.access_log_fd, line, (size_t)n);
-	(void)w;
+		line[n - 1] = '\n';
+	}
+	log_append(s, line, (size_t)n);
 }
 
 static void completed_cb(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -908,7 +1101,7 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **req_cls,
 		e.body_bytes = c->resp_bytes;
 		e.request_bytes = c->request_bytes;
 		e.completed = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
-		if (s->cfg.access_log_fd >= 0)
+		if (s->log)
 			write_log(s, &e);
 		if (s->cfg.observer)
 			s->cfg.observer(s->cfg.observer_ctx, &e);
@@ -1011,6 +1204,18 @@ enum pw_status pw_http_server_start(struct pw_http_server *s, struct pw_error *e
 	if (!s || s->started)
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "server already started");
 	block_signals();
+	if (s->cfg.access_log_fd >= 0 && !s->log) {
+		s->log = calloc(PW_HTTP_LOG_SHARDS, sizeof(*s->log));
+		if (!s->log)
+			return pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
+		for (size_t i = 0; i < PW_HTTP_LOG_SHARDS; i++)
+			pthread_mutex_init(&s->log[i].mu, NULL);
+		/* Started after block_signals(): it inherits the mask. */
+		if (pthread_create(&s->log_thread, NULL, log_flusher, s) != 0)
+			return pw_error_set(err, PW_ERR_IO, 0, 0, NULL,
+			                    "cannot start the access-log flusher");
+		s->log_thread_started = 1;
+	}
 	st = bind_listen(s, err);
 	if (st != PW_OK)
 		return st;
@@ -1086,6 +1291,15 @@ void pw_http_server_stop(struct pw_http_server *s)
 	}
 	MHD_stop_daemon(s->d);
 	s->d = NULL;
+	if (s->log_thread_started) {
+		pthread_mutex_lock(&s->log_stop_mu);
+		s->log_stop = 1;
+		pthread_cond_signal(&s->log_stop_cv);
+		pthread_mutex_unlock(&s->log_stop_mu);
+		pthread_join(s->log_thread, NULL);
+		s->log_thread_started = 0;
+	}
+	log_flush_all(s); /* after the pool: nothing appends any more */
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
 	else if (s->listen_fd >= 0)
@@ -1103,6 +1317,23 @@ void pw_http_server_free(struct pw_http_server *s)
 		free(s->routes[i].method);
 		free(s->routes[i].prefix);
 	}
+	if (s->log_thread_started) {
+		/* Started but never stopped (start failed after the flusher). */
+		pthread_mutex_lock(&s->log_stop_mu);
+		s->log_stop = 1;
+		pthread_cond_signal(&s->log_stop_cv);
+		pthread_mutex_unlock(&s->log_stop_mu);
+		pthread_join(s->log_thread, NULL);
+	}
+	if (s->log) {
+		log_flush_all(s);
+		for (size_t i = 0; i < PW_HTTP_LOG_SHARDS; i++)
+			pthread_mutex_destroy(&s->log[i].mu);
+		free(s->log);
+	}
+	pthread_mutex_destroy(&s->log_write_mu);
+	pthread_mutex_destroy(&s->log_stop_mu);
+	pthread_cond_destroy(&s->log_stop_cv);
 	free(s->listen);
 	free(s->server_header);
 	free(s);

@@ -195,9 +195,12 @@ struct pw_http_config {
 	unsigned conn_timeout_secs;  /* 0 = PW_HTTP_CONN_TIMEOUT_DEFAULT */
 	unsigned per_ip_limit;       /* 0 = PW_HTTP_PER_IP_LIMIT_DEFAULT */
 	unsigned max_connections;    /* 0 = PW_HTTP_MAX_CONNECTIONS_DEFAULT */
-	int access_log_fd;           /* JSON-lines access log; -1 = none. One
-	                                write() per line (atomic for lines under
-	                                PIPE_BUF), fd stays the caller's */
+	int access_log_fd;           /* JSON-lines access log; -1 = none. Lines
+	                                are buffered and written whole, in chunks,
+	                                at most ~50 ms after the request and at
+	                                stop (not one write() per request); the
+	                                fd stays the caller's, keep it open until
+	                                pw_http_server_stop() returns */
 	void (*observer)(void *ctx, const struct pw_http_log_entry *e); /* NULL = none;
 	                                called on pool threads, must be thread-safe */
 	void *observer_ctx;

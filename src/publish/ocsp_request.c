@@ -3,6 +3,7 @@
  * Requests come from anyone on the Internet, so this reads them the strict
  * way the rest of pkiward reads DER: every element checked, errors carry
  * the field and the absolute byte offset, and nothing is copied. */
+#include <stddef.h>
 #include <string.h>
 
 #include "pkiward/ocsp.h"
@@ -161,7 +162,14 @@ enum pw_status pw_ocsp_request_parse(const uint8_t *der, size_t len, struct pw_o
 	struct pw_der in, req, tbs, list, x;
 	int present;
 
-	memset(r, 0, sizeof(*r));
+	/* Everything but ids[]: only ids[0..n_ids) are defined, each filled
+	 * whole by parse_certid (zeroing 16 CertIDs per request showed in
+	 * the responder's profile). */
+	memset(r, 0, offsetof(struct pw_ocsp_request, ids));
+	r->n_ids = 0;
+	r->has_nonce = 0;
+	memset(&r->nonce, 0, sizeof(r->nonce));
+	r->is_signed = 0;
 	pw_error_clear(err);
 	if (len > PW_OCSP_MAX_REQUEST_DER)
 		return pw_error_set(err, PW_ERR_LIMIT, 1, PW_OCSP_MAX_REQUEST_DER, "OCSPRequest",
