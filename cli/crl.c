@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -253,16 +254,30 @@ static int cmd_generate(int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		gen = res.generation;
 		next_in = st == PW_OK ? refresh : WATCH_RETRY_SECS;
-		for (;;) {
+		for (int outage = 0;;) {
 			uint64_t now_gen;
 			if (stop_flag) {
 				rc = PW_EXIT_OK;
 				goto out;
 			}
 			if ((st = pw_publish_wait_change(s, gen, 1000, &now_gen, &err)) != PW_OK) {
-				pw_cli_print_error("crl generate", NULL, &err);
-				goto out;
+				/* The store is out of reach (a database restart, a network
+				 * cut): said once, and the watch goes on; the next read
+				 * reconnects, and a change made meanwhile is still seen,
+				 * since the generation is compared, not notifications. */
+				if (st == PW_ERR_USAGE) {
+					pw_cli_print_error("crl generate", NULL, &err);
+					goto out;
+				}
+				if (!outage)
+					pw_cli_print_error("crl generate", NULL, &err);
+				outage = 1;
+				sleep(1);
+				continue;
 			}
+			if (outage)
+				fprintf(stderr, "pkiward crl generate: the store answers again\n");
+			outage = 0;
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			if (now_gen != gen || (int64_t)(t1.tv_sec - t0.tv_sec) >= next_in)
 				break;

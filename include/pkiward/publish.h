@@ -190,7 +190,8 @@ enum pw_status pw_publish_generation(struct pw_store *s, uint64_t *out,
                                      struct pw_error *err) PW_WARN_UNUSED;
 
 /* Waits until the generation differs from `since` or timeout_ms passes
- * (polling every PW_PUBLISH_POLL_MS); *out gets the current generation
+ * (woken by another node's change notification on PostgreSQL, polling
+ * every PW_PUBLISH_POLL_MS on SQLite: store_notify.h); *out gets the current generation
  * (== since on timeout). The store must not be inside a transaction. */
 enum pw_status pw_publish_wait_change(struct pw_store *s, uint64_t since, int64_t timeout_ms,
                                       uint64_t *out, struct pw_error *err) PW_WARN_UNUSED;

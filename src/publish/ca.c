@@ -16,6 +16,7 @@
 #include "pkiward/cert.h"
 #include "pkiward/events.h"
 #include "pkiward/signer.h"
+#include "pkiward/store_notify.h"
 #include "pkiward/store_publish.h"
 
 /* RFC 5280 §4.2.1.3: keyUsage bit 6. */
@@ -546,7 +547,7 @@ enum pw_status pw_publish_bump(struct pw_store *s, struct pw_error *err)
 enum pw_status pw_publish_wait_change(struct pw_store *s, uint64_t since, int64_t timeout_ms,
                                       uint64_t *out, struct pw_error *err)
 {
-	struct timespec start, now, nap = {0, PW_PUBLISH_POLL_MS * 1000000L};
+	struct timespec start, now;
 	enum pw_status st;
 	uint64_t g = since;
 	if (out == NULL)
@@ -564,7 +565,16 @@ enum pw_status pw_publish_wait_change(struct pw_store *s, uint64_t since, int64_
 		          (now.tv_nsec - start.tv_nsec) / 1000000;
 		if (g != since || elapsed >= timeout_ms)
 			break;
-		nanosleep(&nap, NULL);
+		/* PostgreSQL: woken by the NOTIFY another node's change sends;
+		 * SQLite: a sleep of one poll interval (store_notify.h). The
+		 * counter is still read every PW_PUBLISH_POLL_MS, so a base whose
+		 * notifications are off (trigger disabled) is never slower than
+		 * polling. */
+		int64_t left = timeout_ms - elapsed;
+		if (left > PW_PUBLISH_POLL_MS)
+			left = PW_PUBLISH_POLL_MS;
+		if ((st = pw_store_wait_change(s, left, NULL, err)) != PW_OK)
+			return st;
 	}
 	*out = g;
 	return PW_OK;

@@ -31,6 +31,7 @@
 #include "pkiward/publish.h"
 #include "pkiward/signer.h"
 #include "pkiward/store.h"
+#include "pkiward/store_notify.h"
 
 /* Stripe locks for entries (power of two). */
 #define R_STRIPES 256u
@@ -927,6 +928,46 @@ static int presign_slice(struct pw_ocsp_responder *r, size_t *ca_i, size_t *slot
 	return 0;
 }
 
+/* Waits for the next poll; returns 1 when the refresher must stop. On a
+ * base that notifies (PostgreSQL, store_notify.h) the wait ends as soon as
+ * another node commits a revocation, so it is answered here within
+ * milliseconds rather than at the next poll; a stop request is then seen
+ * within one poll interval. Otherwise (SQLite) it is the poll interval on
+ * the stop condition. */
+static int refresher_wait(struct pw_ocsp_responder *r, int presigning)
+{
+	struct timespec ts;
+	int stop;
+	if (!presigning && pw_store_notifies(r->store)) {
+		pthread_mutex_lock(&r->stop_lock);
+		stop = r->stop;
+		pthread_mutex_unlock(&r->stop_lock);
+		if (stop)
+			return 1;
+		/* A lost connection ends the wait (the next refresh reconnects or
+		 * reports it); only misuse fails, and then the timed wait below
+		 * keeps the loop from spinning. */
+		if (pw_store_wait_change(r->store, PW_PUBLISH_POLL_MS, NULL, NULL) == PW_OK) {
+			pthread_mutex_lock(&r->stop_lock);
+			stop = r->stop;
+			pthread_mutex_unlock(&r->stop_lock);
+			return stop;
+		}
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)PW_PUBLISH_POLL_MS * 1000000L;
+	while (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&r->stop_lock);
+	if (!r->stop && !presigning)
+		pthread_cond_timedwait(&r->stop_cond, &r->stop_lock, &ts);
+	stop = r->stop;
+	pthread_mutex_unlock(&r->stop_lock);
+	return stop;
+}
+
 static void *refresher(void *arg)
 {
 	struct pw_ocsp_responder *r = arg;
@@ -934,8 +975,6 @@ static void *refresher(void *arg)
 	int presigning = !r->cfg.no_presign;
 	for (;;) {
 		struct pw_error err;
-		struct timespec ts;
-		int stop;
 		if (pw_ocsp_responder_refresh(r, &err) != PW_OK) {
 			/* Keep serving what is known; the next poll retries. A
 			 * store that stays broken shows in the stats (generation
@@ -943,18 +982,7 @@ static void *refresher(void *arg)
 		}
 		if (presigning)
 			presigning = presign_slice(r, &ca_i, &slot);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += (long)PW_PUBLISH_POLL_MS * 1000000L;
-		while (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_mutex_lock(&r->stop_lock);
-		if (!r->stop && !presigning)
-			pthread_cond_timedwait(&r->stop_cond, &r->stop_lock, &ts);
-		stop = r->stop;
-		pthread_mutex_unlock(&r->stop_lock);
-		if (stop)
+		if (refresher_wait(r, presigning))
 			break;
 	}
 	return NULL;

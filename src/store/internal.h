@@ -179,6 +179,14 @@ struct pw_store_ops {
 	const struct pw_store_policy_ops *policy;
 	const struct pw_store_serve_ops *serve;
 	const struct pw_store_reports_ops *reports;
+	/* Optional (NULL: pw_store_wait_change polls; store_notify.h). Waits up
+	 * to timeout_ms for another connection to commit a change of the
+	 * publication state (a revocation, a registry change). *out_woken is 1
+	 * when told, or when a change may have been missed (the first call, a
+	 * reconnect); 0 after a quiet timeout. PW_ERR_NOTFOUND when this base
+	 * cannot notify (the caller polls); other errors: the connection. */
+	enum pw_status (*wait_change)(struct pw_store *s, int64_t timeout_ms, int *out_woken,
+	                              struct pw_error *err);
 };
 
 /* Every backend handle starts with this. */
@@ -187,6 +195,12 @@ struct pw_store {
 	int flags;
 	void *ext; /* the backend's state for the evidence functions (ext.h); NULL until used */
 	void *area[PW_STORE_AREA_COUNT_]; /* per-area state (<area>_ops.h); NULL until used */
+	/* Change notifications (store_notify.c, postgres_notify.c): the
+	 * connection epoch + 1 under which this handle listens (0: not yet),
+	 * and when to look again for a base that could not notify (0: never
+	 * failed; CLOCK_MONOTONIC seconds). */
+	uint64_t notify_epoch;
+	int64_t notify_retry_at;
 };
 
 /* Runs area and evidence functions inside the caller's transaction or, when

@@ -4,8 +4,9 @@
  * tables (event log, revocations, blocked keys, problem reports, bulk jobs)
  * over libpq, with named prepared statements and binary parameters and
  * results (hashes and DER travel as raw bytes, never hex). The feature areas
- * (migrations 3-10) have no PostgreSQL side yet: their ops are NULL, so their
- * functions answer "the postgresql backend has no ..." instead of misbehaving.
+ * (migrations 3-10) live in postgres_<area>.c over postgres_area.c's
+ * statement cache. A connection lost outside a transaction is re-established
+ * before the next statement (see live()).
  *
  * One connection per handle (libpq connections are not shared between
  * threads); ingest's parser thread never touches it. */
@@ -19,7 +20,16 @@
 
 #include "pkiward/buf.h"
 #include "ext.h"
+#include "incident_ops.h"
+#include "inventory_ops.h"
+#include "monitor_ops.h"
+#include "ocsp_ops.h"
+#include "policy_ops.h"
 #include "postgres_internal.h"
+#include "postgres_notify.h"
+#include "publish_ops.h"
+#include "reports_ops.h"
+#include "serve_ops.h"
 
 /* PostgreSQL type OIDs (pg_type.h; stable across versions). */
 #define PG_OID_BYTEA 17
@@ -236,6 +246,12 @@ struct pg_store {
 	int64_t issuer_ca_id;
 	/* The staging tables hold rows of this transaction (put_batch). */
 	int stage_used;
+	/* BEGIN succeeded and neither COMMIT nor ROLLBACK ran since: a lost
+	 * connection is then a lost transaction, never silently replaced. */
+	int txn_open;
+	/* Bumped by every reconnect: statements prepared under an older value
+	 * (the areas' too, postgres_area.c) must be prepared again. */
+	uint64_t epoch;
 };
 
 #define PG(s) ((struct pg_store *)(s))
@@ -319,7 +335,49 @@ static enum pw_status pgerr(struct pg_store *q, const PGresult *r, struct pw_err
 	char msg[PG_MSG_MAX];
 	snprintf(msg, sizeof msg, "%s", m != NULL && *m ? m : "unknown error");
 	msg[strcspn(msg, "\n")] = '\0';
+	if (q->conn != NULL && PQstatus(q->conn) == CONNECTION_BAD)
+		/* The server went away (stopped, restarted, network): whatever the
+		 * open transaction wrote is rolled back by the server, so retrying
+		 * the whole request once it is back neither loses nor doubles it. */
+		return pw_error_set(err, PW_ERR_STORE, 0, 0, what,
+		                    "postgresql: connection lost (%s); the transaction was rolled back, "
+		                    "retry when the server is back", msg);
 	return pw_error_set(err, PW_ERR_STORE, 0, 0, what, "postgresql: %s", msg);
+}
+
+/* Session settings every connection gets (after connecting and after each
+ * reconnect). */
+static enum pw_status session_setup(struct pg_store *q, struct pw_error *err);
+
+/* Makes sure the connection is up before a statement. A connection lost
+ * outside a transaction is re-established (PQreset, same URI): a
+ * long-running `pkiward serve` or `monitor` survives a database restart.
+ * Lost inside one, the statement fails: the server rolled the transaction
+ * back and only the caller can redo it (rollback clears txn_open, so its
+ * next begin reconnects). */
+static enum pw_status live(struct pg_store *q, struct pw_error *err)
+{
+	if (PQstatus(q->conn) == CONNECTION_OK)
+		return PW_OK;
+	if (q->txn_open)
+		return pw_error_set(err, PW_ERR_STORE, 0, 0, "store",
+		                    "postgresql: connection lost inside a transaction; it was rolled "
+		                    "back, retry when the server is back");
+	PQreset(q->conn);
+	if (PQstatus(q->conn) != CONNECTION_OK) {
+		char msg[PG_MSG_MAX];
+		snprintf(msg, sizeof msg, "%s", PQerrorMessage(q->conn));
+		msg[strcspn(msg, "\n")] = '\0';
+		return pw_error_set(err, PW_ERR_STORE, 0, 0, "store",
+		                    "postgresql: connection lost and reconnecting failed (%s)", msg);
+	}
+	/* A new server session: nothing prepared, no temporary tables. */
+	q->epoch++;
+	memset(q->prepared, 0, sizeof q->prepared);
+	q->n_qkeys = 0;
+	q->issuer_ca_valid = 0;
+	q->stage_used = 0;
+	return session_setup(q, err);
 }
 
 static int result_ok(const PGresult *r)
@@ -344,6 +402,8 @@ static PGresult *run(struct pg_store *q, enum pstmt id, const struct params *p,
 {
 	char name[16];
 	snprintf(name, sizeof name, "p%d", (int)id);
+	if (live(q, err) != PW_OK)
+		return NULL;
 	if (!q->prepared[id]) {
 		PGresult *r = PQprepare(q->conn, name, pstmt_sql[id], p->n, p->type);
 		if (!result_ok(r)) {
@@ -471,10 +531,33 @@ fail:
 	return st;
 }
 
+static void close_areas(struct pw_store *s)
+{
+	const struct pw_store_ops *o = s->ops;
+	if (o->publish != NULL && o->publish->close != NULL)
+		o->publish->close(s);
+	if (o->ocsp != NULL && o->ocsp->close != NULL)
+		o->ocsp->close(s);
+	if (o->monitor != NULL && o->monitor->close != NULL)
+		o->monitor->close(s);
+	if (o->incident != NULL && o->incident->close != NULL)
+		o->incident->close(s);
+	if (o->inventory != NULL && o->inventory->close != NULL)
+		o->inventory->close(s);
+	if (o->policy != NULL && o->policy->close != NULL)
+		o->policy->close(s);
+	if (o->serve != NULL && o->serve->close != NULL)
+		o->serve->close(s);
+	if (o->reports != NULL && o->reports->close != NULL)
+		o->reports->close(s);
+}
+
 static void pg_close(struct pw_store *s)
 {
 	struct pg_store *q = PG(s);
-	if (q->conn != NULL && PQtransactionStatus(q->conn) != PQTRANS_IDLE)
+	close_areas(s);
+	if (q->conn != NULL && PQstatus(q->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(q->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(q->conn, "ROLLBACK"));
 	PQfinish(q->conn);
 	free(q);
@@ -492,28 +575,47 @@ static enum pw_status pg_schema_version(struct pw_store *s, int *out, struct pw_
 
 static enum pw_status pg_begin(struct pw_store *s, struct pw_error *err)
 {
-	if (PQtransactionStatus(PG(s)->conn) != PQTRANS_IDLE)
+	struct pg_store *q = PG(s);
+	enum pw_status st;
+	if (q->txn_open ||
+	    (PQstatus(q->conn) == CONNECTION_OK && PQtransactionStatus(q->conn) != PQTRANS_IDLE))
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "store", "a transaction is already open");
-	return exec_simple(PG(s), "BEGIN", err);
+	if ((st = live(q, err)) != PW_OK)
+		return st;
+	if ((st = exec_simple(q, "BEGIN", err)) == PW_OK)
+		q->txn_open = 1;
+	return st;
 }
 
 static enum pw_status pg_commit(struct pw_store *s, struct pw_error *err)
 {
-	PG(s)->stage_used = 0; /* ON COMMIT DELETE ROWS (or the commit failed: rolled back) */
-	return exec_simple(PG(s), "COMMIT", err);
+	struct pg_store *q = PG(s);
+	q->stage_used = 0; /* ON COMMIT DELETE ROWS (or the commit failed: rolled back) */
+	q->txn_open = 0;
+	enum pw_status st = exec_simple(q, "COMMIT", err);
+	if (st != PW_OK)
+		q->issuer_ca_valid = 0; /* the cached id may have been rolled back */
+	return st;
 }
 
 static void pg_rollback(struct pw_store *s)
 {
 	struct pg_store *q = PG(s);
-	PQclear(PQexec(q->conn, "ROLLBACK"));
+	if (PQstatus(q->conn) == CONNECTION_OK)
+		PQclear(PQexec(q->conn, "ROLLBACK"));
+	q->txn_open = 0;
 	q->issuer_ca_valid = 0; /* the cached id may have been rolled back */
 	q->stage_used = 0;
 }
 
 static int pg_in_txn(struct pw_store *s)
 {
-	PGTransactionStatusType t = PQtransactionStatus(PG(s)->conn);
+	struct pg_store *q = PG(s);
+	/* A lost connection still counts as the open transaction it carried
+	 * until the caller rolls it back. */
+	if (q->txn_open)
+		return 1;
+	PGTransactionStatusType t = PQtransactionStatus(q->conn);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
@@ -1277,6 +1379,8 @@ static PGresult *run_query(struct pg_store *q, const struct pw_store_query *qu,
 	char name[24];
 	size_t i;
 	snprintf(name, sizeof name, "q%016" PRIx64, qu->key);
+	if (live(q, err) != PW_OK)
+		return NULL;
 	for (i = 0; i < q->n_qkeys && q->qkeys[i] != qu->key; i++)
 		;
 	if (i == q->n_qkeys) {
@@ -1874,7 +1978,16 @@ static const struct pw_store_ops pg_ops = {
 	.validations = pg_validations,
 	.stats = pg_stats,
 	.ext = &pg_ext_ops,
-	/* Feature areas: not on PostgreSQL yet (NULL). */
+	/* Feature areas (postgres_<area>.c). */
+	.publish = &pw_pg_publish_ops,
+	.ocsp = &pw_pg_ocsp_ops,
+	.monitor = &pw_pg_monitor_ops,
+	.incident = &pw_pg_incident_ops,
+	.inventory = &pw_pg_inventory_ops,
+	.policy = &pw_pg_policy_ops,
+	.serve = &pw_pg_serve_ops,
+	.reports = &pw_pg_reports_ops,
+	.wait_change = pw_pg_wait_change, /* postgres_notify.c */
 };
 
 enum pw_status pw_store_pg_open(const char *uri, int flags, struct pw_store **out,
@@ -1896,13 +2009,43 @@ enum pw_status pw_store_pg_open(const char *uri, int flags, struct pw_store **ou
 	PQclear(PQexec(q->conn, "SET client_min_messages = warning"));
 	if ((st = migrate(q, flags, err)) != PW_OK)
 		goto fail;
-	if ((flags & PW_STORE_READONLY) &&
-	    (st = exec_simple(q, "SET default_transaction_read_only = on", err)) != PW_OK)
+	if ((st = session_setup(q, err)) != PW_OK)
 		goto fail;
+	if (!(flags & PW_STORE_READONLY))
+		pw_pg_notify_setup(&q->base); /* postgres_notify.c: cross-node wake-ups */
 	*out = &q->base;
 	return PW_OK;
 fail:
 	PQfinish(q->conn);
 	free(q);
 	return st;
+}
+
+static enum pw_status session_setup(struct pg_store *q, struct pw_error *err)
+{
+	enum pw_status st = exec_simple(q, "SET client_min_messages = warning", err);
+	if (st == PW_OK && (q->base.flags & PW_STORE_READONLY))
+		st = exec_simple(q, "SET default_transaction_read_only = on", err);
+	return st;
+}
+
+PGconn *pw_store_pg_get0_conn(struct pw_store *s)
+{
+	return PG(s)->conn;
+}
+
+uint64_t pw_store_pg_epoch(struct pw_store *s)
+{
+	return PG(s)->epoch;
+}
+
+enum pw_status pw_store_pg_live(struct pw_store *s, struct pw_error *err)
+{
+	return live(PG(s), err);
+}
+
+enum pw_status pw_store_pg_error(struct pw_store *s, const PGresult *r, const char *what,
+                                 struct pw_error *err)
+{
+	return pgerr(PG(s), r, err, what);
 }

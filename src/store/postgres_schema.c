@@ -128,16 +128,17 @@ static const char pg_migration_2[] =
 	" outcome TEXT,"
 	" PRIMARY KEY (job_id, seq));";
 
-/* The feature areas (3-10) have no PostgreSQL tables yet: the version is
- * recorded so both backends count alike, and the operations that need them
- * report the backend lacks them. */
-static const char pg_migration_reserved[] = "SELECT 1";
+/* Migrations 3-10 are the feature areas' (postgres_<area>.c), in the
+ * order of sqlite.c's list. */
+/* Migration 11: certificates by profile (see sqlite.c's migration 11). */
+static const char pg_migration_11[] =
+	"CREATE INDEX certificate_profile ON certificate (profile, is_ca, not_before);";
 
 const char *const pw_pg_migrations[PW_PG_N_MIGRATIONS] = {
-	pg_migration_1,        pg_migration_2,        pg_migration_reserved,
-	pg_migration_reserved, pg_migration_reserved, pg_migration_reserved,
-	pg_migration_reserved, pg_migration_reserved, pg_migration_reserved,
-	pg_migration_reserved,
+	pg_migration_1,           pg_migration_2,            pw_pg_migration_publish,
+	pw_pg_migration_ocsp,     pw_pg_migration_monitor,   pw_pg_migration_incident,
+	pw_pg_migration_inventory, pw_pg_migration_policy,   pw_pg_migration_serve,
+	pw_pg_migration_reports,  pg_migration_11,
 };
 
 _Static_assert(PW_PG_N_MIGRATIONS == PW_STORE_SCHEMA_VERSION,

@@ -7,6 +7,7 @@
  * once per handle and cached. The schema is versioned in schema_version;
  * migrations are appended to the list below, never edited. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,13 @@ static const char migration_1[] =
 	" PRIMARY KEY (cert_id, lint)) WITHOUT ROWID;"
 	"CREATE INDEX lint_finding_lint ON lint_finding (lint, cert_id);";
 
+/* Migration 11: certificates by profile. `policy check` groups the base by
+ * profile to compare it with the profiles the CPS discloses, and
+ * `find --profile` selects by it; without this covering index both read
+ * every certificate row (policy check: 2.0 -> 1.0 CPU-s per 1M). */
+static const char migration_11[] =
+	"CREATE INDEX certificate_profile ON certificate (profile, is_ca, not_before);";
+
 /* Migration N is migrations[N - 1]; append only. */
 /* Migration 2 (the evidence tables) lives in sqlite_events.c. */
 /* Migrations 3-10 are the feature areas' (sqlite_<area>.c). */
@@ -142,7 +150,7 @@ static const char *const migrations[] = {
 	migration_1,           pw_sqlite_migration_2, pw_sqlite_migration_3,
 	pw_sqlite_migration_4, pw_sqlite_migration_5, pw_sqlite_migration_6,
 	pw_sqlite_migration_7, pw_sqlite_migration_8, pw_sqlite_migration_9,
-	pw_sqlite_migration_10,
+	pw_sqlite_migration_10, migration_11,
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -502,6 +510,19 @@ static void sq_close(struct pw_store *s)
 
 static const struct pw_store_ops sqlite_ops;
 
+/* Process-wide SQLite settings, applied once before SQLite initialises.
+ * Memory statistics off: with them on, every sqlite3_malloc/free takes a
+ * global mutex (SQLite's default, for sqlite3_memory_used(), which pkiward
+ * never asks), ~5% of the writer thread's CPU during ingest. If SQLite was
+ * already initialised by someone else, sqlite3_config() refuses and the
+ * default stays: only slower, never wrong. */
+static pthread_once_t sqlite_global_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_global_init(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum pw_status pw_store_sqlite_open(const char *path, int flags, struct pw_store **out,
                                     struct pw_error *err)
 {
@@ -526,6 +547,7 @@ enum pw_status pw_store_sqlite_open(const char *path, int flags, struct pw_store
 	}
 	q->base.ops = &sqlite_ops;
 	q->base.flags = flags;
+	pthread_once(&sqlite_global_once, sqlite_global_init);
 	int oflags = SQLITE_OPEN_NOMUTEX;
 	if (flags & PW_STORE_READONLY)
 		oflags |= SQLITE_OPEN_READONLY;
