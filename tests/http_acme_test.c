@@ -31,7 +31,7 @@ static EVP_PKEY *rsa_key, *ec_key, *ec_key2;
 static char *b64u(const uint8_t *p, size_t n)
 {
 	char *o = malloc(n * 4 / 3 + 4);
-	pw_acme_b64url_encode(p, n, o);
+	pw_keys_b64url_encode_into(p, n, o);
 	return o;
 }
 
@@ -311,7 +311,7 @@ static void test_b64url(void **state)
 	uint8_t *o = NULL;
 	size_t n = 0;
 	char enc[16];
-	pw_acme_b64url_encode((const uint8_t *)"\xfb\xff", 2, enc);
+	pw_keys_b64url_encode_into((const uint8_t *)"\xfb\xff", 2, enc);
 	assert_string_equal(enc, "-_8");
 	assert_true(pw_keys_b64url_decode(enc, strlen(enc), &o, &n));
 	assert_int_equal(n, 2);

@@ -339,6 +339,10 @@ const char *pw_keys_proof_type_name(enum pw_keys_proof_type t);
  * *out is malloc'd (NUL-terminated, not counted in *out_len). Returns 1/0. */
 int pw_keys_b64url_decode(const char *s, size_t len, uint8_t **out, size_t *out_len);
 
+/* Encodes base64url without padding (RFC 7515 §2) into out, which holds at
+ * least 4 * ceil(n / 3) + 1 bytes; NUL-terminated. */
+void pw_keys_b64url_encode_into(const uint8_t *p, size_t n, char *out);
+
 /* Converts a JOSE ECDSA signature R||S (RFC 7518 §3.4; len even) to the DER
  * ECDSA-Sig-Value OpenSSL verifies; *out is OpenSSL-allocated
  * (OPENSSL_free). Returns 1/0. */

@@ -62,7 +62,7 @@ int pw_serve_nonce_new(struct pw_serve *sv, char *out, size_t cap)
 	if (RAND_bytes(raw + 8, 8) != 1)
 		return 0;
 	nonce_tag(sv, raw, raw + 16);
-	pw_acme_b64url_encode(raw, sizeof raw, out);
+	pw_keys_b64url_encode_into(raw, sizeof raw, out);
 	return 1;
 }
 

@@ -21,26 +21,6 @@
 #include "acme_jws.h"
 #include "pkiward/keys.h"
 
-static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-void pw_acme_b64url_encode(const uint8_t *p, size_t n, char *out)
-{
-	size_t j = 0;
-	uint32_t acc = 0;
-	unsigned nb = 0;
-	for (size_t i = 0; i < n; i++) {
-		acc = (acc << 8) | p[i];
-		nb += 8;
-		while (nb >= 6) {
-			nb -= 6;
-			out[j++] = B64URL[(acc >> nb) & 63];
-		}
-	}
-	if (nb > 0)
-		out[j++] = B64URL[(acc << (6 - nb)) & 63];
-	out[j] = '\0';
-}
-
 int pw_acme_problem_set(struct pw_acme_problem *prob, unsigned status, const char *type,
                         const char *fmt, ...)
 {

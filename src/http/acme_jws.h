@@ -83,8 +83,4 @@ void pw_acme_jws_cleanup(struct pw_acme_jws *j);
 int pw_acme_problem_set(struct pw_acme_problem *prob, unsigned status, const char *type,
                         const char *fmt, ...) PW_PRINTF(4, 5);
 
-/* base64url without padding (RFC 7515 §2) into out (>= 4*ceil(n/3)+1
- * bytes); decoding is pw_keys_b64url_decode (keys.h). */
-void pw_acme_b64url_encode(const uint8_t *p, size_t n, char *out);
-
 #endif

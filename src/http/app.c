@@ -196,7 +196,7 @@ int pw_serve_random_token(char out[PW_SERVE_TOKEN_TEXT_MAX])
 	if (RAND_bytes(rnd, sizeof rnd) != 1)
 		return 0;
 	memcpy(out, PW_SERVE_TOKEN_PREFIX, sizeof PW_SERVE_TOKEN_PREFIX - 1);
-	pw_acme_b64url_encode(rnd, sizeof rnd, out + sizeof PW_SERVE_TOKEN_PREFIX - 1);
+	pw_keys_b64url_encode_into(rnd, sizeof rnd, out + sizeof PW_SERVE_TOKEN_PREFIX - 1);
 	return 1;
 }
 

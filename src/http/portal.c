@@ -471,7 +471,7 @@ static int new_status_link(struct pw_store *s, int64_t report_id, char *token, s
 	uint8_t rnd[API_LINK_BYTES], h[32];
 	if (cap < 2 * API_LINK_BYTES || RAND_bytes(rnd, sizeof rnd) != 1)
 		return 0;
-	pw_acme_b64url_encode(rnd, sizeof rnd, token);
+	pw_keys_b64url_encode_into(rnd, sizeof rnd, token);
 	pw_serve_sha256(token, strlen(token), h);
 	return pw_store_serve_status_link_put(s, report_id, h, (int64_t)time(NULL), err) == PW_OK;
 }

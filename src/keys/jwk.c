@@ -46,11 +46,8 @@ int pw_keys_b64url_decode(const char *s, size_t len, uint8_t **out, size_t *out_
 	return 1;
 }
 
-int pw_keys_b64url_encode(const uint8_t *p, size_t n, char **out)
+void pw_keys_b64url_encode_into(const uint8_t *p, size_t n, char *out)
 {
-	char *o = malloc(n * 4 / 3 + 4);
-	if (o == NULL)
-		return 0;
 	size_t j = 0;
 	uint32_t acc = 0;
 	unsigned nb = 0;
@@ -59,12 +56,20 @@ int pw_keys_b64url_encode(const uint8_t *p, size_t n, char **out)
 		nb += 8;
 		while (nb >= 6) {
 			nb -= 6;
-			o[j++] = B64URL[(acc >> nb) & 63];
+			out[j++] = B64URL[(acc >> nb) & 63];
 		}
 	}
 	if (nb > 0)
-		o[j++] = B64URL[(acc << (6 - nb)) & 63];
-	o[j] = '\0';
+		out[j++] = B64URL[(acc << (6 - nb)) & 63];
+	out[j] = '\0';
+}
+
+int pw_keys_b64url_encode(const uint8_t *p, size_t n, char **out)
+{
+	char *o = malloc(n * 4 / 3 + 4);
+	if (o == NULL)
+		return 0;
+	pw_keys_b64url_encode_into(p, n, o);
 	*out = o;
 	return 1;
 }

@@ -1396,6 +1396,29 @@ out:
 /* Target preparation: emptiness, triggers, sequences                      */
 /* ---------------------------------------------------------------------- */
 
+/* ALTER TABLE ... <verb> TRIGGER USER on every PostgreSQL table that has
+ * triggers; verb is "DISABLE" or "ENABLE". */
+static enum pw_status pg_user_triggers(struct side *d, const char *verb, struct pw_error *err)
+{
+	enum pw_status st = PW_OK;
+	struct pw_buf b;
+	pw_buf_init(&b);
+	for (size_t i = 0; st == PW_OK && i < d->nt; i++) {
+		if (!d->t[i].triggers)
+			continue;
+		b.len = 0;
+		pw_buf_puts(&b, "ALTER TABLE ");
+		qident(&b, d->t[i].name);
+		pw_buf_puts(&b, " ");
+		pw_buf_puts(&b, verb);
+		pw_buf_puts(&b, " TRIGGER USER");
+		const char *sql = sql_of(&b);
+		st = sql ? exec_sql(d, sql, err, d->t[i].name) : nomem(err);
+	}
+	pw_buf_cleanup(&b);
+	return st;
+}
+
 /* Triggers would add rows of their own while rows are copied (the publish
  * area's change counter counts every revocation inserted): on SQLite they
  * are dropped inside the copy's transaction and re-created from their
@@ -1403,23 +1426,11 @@ out:
  * for the transaction (foreign keys, system triggers, stay enforced). */
 static enum pw_status triggers_off(struct side *d, struct pw_error *err)
 {
+	if (d->pg)
+		return pg_user_triggers(d, "DISABLE", err);
 	enum pw_status st = PW_OK;
 	struct pw_buf b;
 	pw_buf_init(&b);
-	if (d->pg) {
-		for (size_t i = 0; st == PW_OK && i < d->nt; i++) {
-			if (!d->t[i].triggers)
-				continue;
-			b.len = 0;
-			pw_buf_puts(&b, "ALTER TABLE ");
-			qident(&b, d->t[i].name);
-			pw_buf_puts(&b, " DISABLE TRIGGER USER");
-			const char *sql = sql_of(&b);
-			st = sql ? exec_sql(d, sql, err, d->t[i].name) : nomem(err);
-		}
-		pw_buf_cleanup(&b);
-		return st;
-	}
 	sqlite3_stmt *s = NULL;
 	char **names = NULL;
 	size_t n = 0;
@@ -1463,26 +1474,12 @@ static enum pw_status triggers_off(struct side *d, struct pw_error *err)
 
 static enum pw_status triggers_on(struct side *d, struct pw_error *err)
 {
+	if (d->pg)
+		return pg_user_triggers(d, "ENABLE", err);
 	enum pw_status st = PW_OK;
-	struct pw_buf b;
-	pw_buf_init(&b);
-	if (d->pg) {
-		for (size_t i = 0; st == PW_OK && i < d->nt; i++) {
-			if (!d->t[i].triggers)
-				continue;
-			b.len = 0;
-			pw_buf_puts(&b, "ALTER TABLE ");
-			qident(&b, d->t[i].name);
-			pw_buf_puts(&b, " ENABLE TRIGGER USER");
-			const char *sql = sql_of(&b);
-			st = sql ? exec_sql(d, sql, err, d->t[i].name) : nomem(err);
-		}
-	} else {
-		for (size_t i = 0; st == PW_OK && i < d->ntrig; i++)
-			if (d->trig_sql[i] != NULL)
-				st = exec_sql(d, d->trig_sql[i], err, "triggers");
-	}
-	pw_buf_cleanup(&b);
+	for (size_t i = 0; st == PW_OK && i < d->ntrig; i++)
+		if (d->trig_sql[i] != NULL)
+			st = exec_sql(d, d->trig_sql[i], err, "triggers");
 	return st;
 }
 
