@@ -112,6 +112,13 @@ gencrl() { # gencrl OUT.der [openssl ca options]
   openssl ca -gencrl "${CNF[@]}" "$@" -out ca/tmp.crl 2>/dev/null && der ca/tmp.crl "$out"
 }
 gencrl www/ca.crl -crlexts crl_ext
+# Stale: nextUpdate one second after thisUpdate. Made here, long before the
+# pass that fetches it: the monitor's clock has whole seconds, so a CRL made
+# just over a second before that pass was once still current.
+# Its CRL number is put back so that ca.crl's numbers stay as asserted below.
+cp ca/crlnumber ca/crlnumber.keep
+gencrl www/stale.crl -crlexts crl_ext -crlsec 1
+mv ca/crlnumber.keep ca/crlnumber
 
 sha() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
 S_CACHED1=$(sha ca/cached1.pem)
@@ -250,8 +257,6 @@ check "events recorded: monitor.seen.crl, monitor.seen.ocsp, monitor.alert, moni
   "command -v sqlite3 >/dev/null || exit 0; for k in monitor.seen.crl monitor.seen.ocsp monitor.alert monitor.fetch monitor.run; do sqlite3 '$PKIWARD_STORE' \"SELECT COUNT(*) FROM event WHERE kind='\$k'\" | grep -qv '^0\$' || exit 1; done"
 
 # ---- 3. Broken URLs: each a clear finding, and the pass goes on ---------
-# Stale: nextUpdate one second after thisUpdate.
-gencrl www/stale.crl -crlexts crl_ext -crlsec 1
 # Signed by another key under the CA's name.
 # (No AKI, so only the signature tells the keys apart.)
 openssl ca -gencrl "${CNF[@]}" -cert ca/evil.pem -keyfile ca/evil.key -out ca/tmp.crl 2>/dev/null

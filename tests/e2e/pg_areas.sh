@@ -83,8 +83,11 @@ run_both() { # run_both NAME
     ok "$t.sh on PostgreSQL: all $n assertions pass, the same as on SQLite"
   else
     not_ok "$t.sh: SQLite exit $lite, PostgreSQL exit $pg"
-    { grep -E '^not ok|stderr|stdout' "$TMP/$t.pg.log" || tail -5 "$TMP/$t.pg.log"; } | head -30 |
-      sed 's/^/    pg: /'
+    local side
+    for side in lite pg; do # the failing lines of both runs, so either can be diagnosed
+      { grep -E -A3 '^not ok' "$TMP/$t.$side.log" || tail -5 "$TMP/$t.$side.log"; } | head -30 |
+        sed "s/^/    $side: /"
+    done
     { diff "$TMP/$t.lite.ok" "$TMP/$t.pg.ok" || true; } | head -10 | sed 's/^/    diff: /'
   fi
 }
