@@ -266,6 +266,12 @@ fail:
 enum pw_status pw_crl_parse(struct pw_crl *l, const uint8_t *der, size_t len,
                             struct pw_error *err)
 {
+	return pw_crl_parse_ex(l, der, len, 0, err);
+}
+
+enum pw_status pw_crl_parse_ex(struct pw_crl *l, const uint8_t *der, size_t len, unsigned flags,
+                               struct pw_error *err)
+{
 	struct pw_error local;
 	struct pw_arena *a = l->arena_;
 	struct pw_der d, crl, tbs, v;
@@ -347,7 +353,8 @@ enum pw_status pw_crl_parse(struct pw_crl *l, const uint8_t *der, size_t len,
 		PW_CERT_FAIL("signatureValue");
 	if (!pw_der_done(&crl, "certificateList", err))
 		PW_CERT_FAIL("certificateList");
-	pw_cert_sha256(der, len, l->sha256);
+	if (!(flags & PW_CERT_PARSE_NO_HASHES))
+		pw_cert_sha256(der, len, l->sha256);
 	return PW_OK;
 out:
 	if (err->status == PW_OK)
