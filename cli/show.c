@@ -100,7 +100,9 @@ static void print_exts(const struct pw_cert *c)
 		       oid, e->critical ? "  critical" : "", e->value.len);
 		if (!e->decoded_ok) {
 			char msg[512];
-			printf("  [does not decode: %s]", pw_error_format(&e->decode_err, msg, sizeof msg));
+			printf("  [does not decode: %s]",
+			       e->decode_err != NULL ? pw_error_format(e->decode_err, msg, sizeof msg)
+			                             : "(no detail: out of memory)");
 		}
 		printf("\n    ");
 		switch (e->id) {

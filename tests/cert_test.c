@@ -696,9 +696,10 @@ static void test_lint_level_flags(void **state)
 		case 1: /* negative pathLenConstraint: undecodable, cA still known */
 			assert_non_null(e);
 			assert_false(e->decoded_ok);
-			assert_int_not_equal(e->decode_err.status, PW_OK);
-			assert_true(e->decode_err.has_offset);
-			assert_true(e->decode_err.offset > e->offset);
+			assert_non_null(e->decode_err);
+			assert_int_not_equal(e->decode_err->status, PW_OK);
+			assert_true(e->decode_err->has_offset);
+			assert_true(e->decode_err->offset > e->offset);
 			assert_true(c.x.bc.ca);
 			break;
 		case 2:

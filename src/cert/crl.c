@@ -22,24 +22,33 @@ void pw_crl_cleanup(struct pw_crl *l)
  * limit (an entry is at least 2 + 3 + 15 bytes). */
 #define PW_CRL_MAX_ENTRIES (PW_CRL_MAX_DER / 20u)
 
-static void mark_failed(struct pw_ext *e, const char *name)
+/* Records why extension e failed to decode: de (the decoder's error, its
+ * field defaulting to name) copied into the arena. */
+static void mark_failed(struct pw_arena *a, struct pw_ext *e, struct pw_error *de,
+                        const char *name)
 {
+	struct pw_error *kept;
 	e->decoded_ok = 0;
-	if (e->decode_err.field[0] == '\0')
-		snprintf(e->decode_err.field, sizeof e->decode_err.field, "%s", name);
+	if (de->field[0] == '\0')
+		snprintf(de->field, sizeof de->field, "%s", name);
+	if ((kept = pw_arena_alloc(a, sizeof *kept)) != NULL)
+		*kept = *de;
+	e->decode_err = kept;
 }
 
 /* CRL entry extensions (RFC 5280 §5.3): reasonCode and invalidityDate. */
-static void decode_entry_exts(struct pw_crl *l, struct pw_crl_entry *en)
+static void decode_entry_exts(struct pw_arena *a, struct pw_crl *l, struct pw_crl_entry *en)
 {
 	for (size_t i = 0; i < en->n_exts; i++) {
 		struct pw_ext *e = &en->exts[i];
 		struct pw_der d = e->value;
+		struct pw_error de;
+		pw_error_clear(&de);
 		if (e->id == PW_OID_EXT_CRL_REASON && !en->has_reason) {
 			/* CRLReason ::= ENUMERATED */
-			if (!pw_der_get_enumerated(&d, &en->reason, &e->decode_err) ||
-			    !pw_der_done(&d, "reasonCode", &e->decode_err))
-				mark_failed(e, "crlEntryExtensions.reasonCode");
+			if (!pw_der_get_enumerated(&d, &en->reason, &de) ||
+			    !pw_der_done(&d, "reasonCode", &de))
+				mark_failed(a, e, &de, "crlEntryExtensions.reasonCode");
 			else
 				en->has_reason = 1;
 		} else if (e->id == PW_OID_EXT_INVALIDITY_DATE && !en->has_invalidity_date) {
@@ -47,14 +56,14 @@ static void decode_entry_exts(struct pw_crl *l, struct pw_crl_entry *en)
 			uint32_t tag;
 			int strict = 1, ok = 0;
 			if (!pw_cert_get_time(&d, &tag, NULL, &en->invalidity_date, &strict, &ok,
-			                      &e->decode_err, "crlEntryExtensions.invalidityDate") ||
-			    !pw_der_done(&d, "invalidityDate", &e->decode_err)) {
-				mark_failed(e, "crlEntryExtensions.invalidityDate");
+			                      &de, "crlEntryExtensions.invalidityDate") ||
+			    !pw_der_done(&d, "invalidityDate", &de)) {
+				mark_failed(a, e, &de, "crlEntryExtensions.invalidityDate");
 			} else if (tag != PW_DER_GENERALIZED_TIME || !ok) {
-				pw_error_set(&e->decode_err, PW_ERR_PARSE, 1, e->value.off,
+				pw_error_set(&de, PW_ERR_PARSE, 1, e->value.off,
 				             "crlEntryExtensions.invalidityDate",
 				             "invalidityDate is not a GeneralizedTime date");
-				mark_failed(e, "crlEntryExtensions.invalidityDate");
+				mark_failed(a, e, &de, "crlEntryExtensions.invalidityDate");
 			} else {
 				en->has_invalidity_date = 1;
 				if (!strict)
@@ -106,7 +115,9 @@ static void decode_crl_exts(struct pw_arena *a, struct pw_crl *l)
 	for (size_t i = 0; i < l->n_exts; i++) {
 		struct pw_ext *e = &l->exts[i];
 		struct pw_der d = e->value;
+		struct pw_error de;
 		int dup = 0;
+		pw_error_clear(&de);
 		for (size_t j = 0; j < i; j++)
 			if (pw_der_equal(&l->exts[j].oid, &e->oid))
 				dup = 1;
@@ -117,20 +128,20 @@ static void decode_crl_exts(struct pw_arena *a, struct pw_crl *l)
 		switch (e->id) {
 		case PW_OID_EXT_CRL_NUMBER:
 			/* CRLNumber ::= INTEGER (0..MAX) (RFC 5280 §5.2.3) */
-			if (!pw_der_get_integer(&d, &l->crl_number, &e->decode_err) ||
-			    !pw_der_done(&d, "cRLNumber", &e->decode_err))
-				mark_failed(e, "crlExtensions.cRLNumber");
+			if (!pw_der_get_integer(&d, &l->crl_number, &de) ||
+			    !pw_der_done(&d, "cRLNumber", &de))
+				mark_failed(a, e, &de, "crlExtensions.cRLNumber");
 			else
 				l->has_crl_number = 1;
 			break;
 		case PW_OID_EXT_AKI: {
 			struct pw_der seq;
 			int has = 0;
-			if (!pw_der_get(&d, PW_DER_SEQUENCE, &seq, &e->decode_err) ||
-			    !pw_der_done(&d, "authorityKeyIdentifier", &e->decode_err) ||
+			if (!pw_der_get(&d, PW_DER_SEQUENCE, &seq, &de) ||
+			    !pw_der_done(&d, "authorityKeyIdentifier", &de) ||
 			    !pw_der_get_optional(&seq, PW_DER_CTX(0), &l->aki_key_id, &has,
-			                         &e->decode_err)) {
-				mark_failed(e, "crlExtensions.authorityKeyIdentifier");
+			                         &de)) {
+				mark_failed(a, e, &de, "crlExtensions.authorityKeyIdentifier");
 				break;
 			}
 			l->has_aki = 1;
@@ -140,9 +151,9 @@ static void decode_crl_exts(struct pw_arena *a, struct pw_crl *l)
 		}
 		case PW_OID_EXT_ISSUING_DISTRIBUTION_POINT:
 			l->has_idp = 1;
-			l->idp_decoded_ok = decode_idp(a, l, e, &e->decode_err);
+			l->idp_decoded_ok = decode_idp(a, l, e, &de);
 			if (!l->idp_decoded_ok)
-				mark_failed(e, "crlExtensions.issuingDistributionPoint");
+				mark_failed(a, e, &de, "crlExtensions.issuingDistributionPoint");
 			break;
 		default:
 			break;
@@ -199,13 +210,7 @@ static int parse_entry_exts(struct pw_arena *a, const struct pw_der *list, struc
 		e->value = value;
 		e->decoded_ok = 1;
 		e->offset = off;
-		/* What pw_error_clear sets; the rest of the texts is never read
-		 * while status is PW_OK and the strings are empty. */
-		e->decode_err.status = PW_OK;
-		e->decode_err.has_offset = 0;
-		e->decode_err.offset = 0;
-		e->decode_err.field[0] = '\0';
-		e->decode_err.msg[0] = '\0';
+		e->decode_err = NULL;
 	}
 	*out = n ? v : NULL;
 	*out_n = n;
@@ -255,7 +260,7 @@ static int parse_entries(struct pw_arena *a, struct pw_crl *l, const struct pw_d
 		if (!pw_der_done(&seq, "revokedCertificate", err))
 			goto fail;
 		l->n_entries = i + 1;
-		decode_entry_exts(l, en);
+		decode_entry_exts(a, l, en);
 	}
 	return 1;
 fail:

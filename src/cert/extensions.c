@@ -51,8 +51,6 @@ int pw_cert_parse_ext_list(struct pw_arena *a, const struct pw_der *seq_contents
 			             PW_CERT_MAX_EXTENSIONS);
 			return 0;
 		}
-		/* Field by field: a whole struct pw_ext is ~400 bytes, most of
-		 * them the decode_err text, which only needs clearing. */
 		struct pw_ext *o = &v[n++];
 		o->id = e.id;
 		o->oid = e.oid;
@@ -61,7 +59,7 @@ int pw_cert_parse_ext_list(struct pw_arena *a, const struct pw_der *seq_contents
 		o->value = e.value;
 		o->decoded_ok = e.decoded_ok;
 		o->offset = e.offset;
-		pw_error_clear(&o->decode_err);
+		o->decode_err = NULL;
 	}
 	*out = n ? v : NULL;
 	*out_n = n;
@@ -534,11 +532,16 @@ void pw_cert_decode_exts(struct pw_arena *a, struct pw_ext *exts, size_t n,
 			dup = 1;
 			continue;
 		}
-		if (!decode_one(a, e, x, &known, &e->decode_err)) {
+		struct pw_error de;
+		pw_error_clear(&de);
+		if (!decode_one(a, e, x, &known, &de)) {
+			struct pw_error *kept;
 			e->decoded_ok = 0;
-			if (e->decode_err.field[0] == '\0')
-				snprintf(e->decode_err.field, sizeof e->decode_err.field, "extension %s",
-				         pw_oid_name(e->id));
+			if (de.field[0] == '\0')
+				snprintf(de.field, sizeof de.field, "extension %s", pw_oid_name(e->id));
+			if ((kept = pw_arena_alloc(a, sizeof *kept)) != NULL)
+				*kept = de;
+			e->decode_err = kept;
 		}
 	}
 	*out_dup = dup;
