@@ -67,6 +67,9 @@
 /* How often the responder looks for newly stored certificates (BR 4.9.9:
  * an authoritative response within 15 minutes of issuance). */
 #define PW_OCSP_NEW_CERT_SCAN_SECS 5
+/* How often the responder looks for CAs registered since it started
+ * (`pkiward ca add`): each is served from then on, without a restart. */
+#define PW_OCSP_NEW_CA_CHECK_SECS 5
 /* "unknown" responses cached per CA (a bounded, overwrite-on-collision
  * cache, so a flood of random serials costs at most one signature each
  * per slot per refresh interval). */

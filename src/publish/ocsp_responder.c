@@ -48,6 +48,10 @@
 #define R_SIG_MAX 1024u
 /* Rows handled per new-certificate scan query page. */
 #define R_SCAN_PAGE 100000u
+/* CAs one responder serves: a fixed table of pointers, so that a CA
+ * registered while it runs (`pkiward ca add`) is appended without moving
+ * what request threads are reading. */
+#define R_MAX_CAS 1024u
 
 struct cached {
 	atomic_int refs;
@@ -93,8 +97,9 @@ struct ca {
 struct pw_ocsp_responder {
 	struct pw_ocsp_config cfg;
 	struct pw_store *store;     /* refresher thread only (store.h: one thread) */
-	struct ca *cas;
-	size_t n_cas;
+	struct ca **cas;            /* R_MAX_CAS slots; [0, n_cas) set up, never moved */
+	atomic_size_t n_cas;        /* published with release after a CA is set up */
+	int64_t last_ca_check;
 	pthread_mutex_t stripes[R_STRIPES];
 	uint64_t generation;
 	int64_t last_scan;
@@ -575,25 +580,38 @@ out:
 	return st;
 }
 
-struct list_ctx {
-	struct pw_ocsp_responder *r;
-	int failed;
-};
-
-static int list_ca(void *vctx, const struct pw_publish_ca *reg)
+/* Frees a CA and its index and cached responses. NULL-safe. */
+static void ca_free(struct ca *ca)
 {
-	struct list_ctx *lc = vctx;
-	struct pw_ocsp_responder *r = lc->r;
-	struct ca *nc = realloc(r->cas, (r->n_cas + 1) * sizeof(*nc));
-	struct ca *ca;
-	if (!nc) {
-		lc->failed = 1;
-		return 0;
+	if (!ca)
+		return;
+	for (size_t j = 0; j < ca->cap; j++) {
+		struct entry *e = ca->tab[j];
+		if (!e)
+			continue;
+		for (int h = 0; h < PW_OCSP_N_HASHES; h++)
+			cached_unref(e->resp[h]);
+		free(e);
 	}
-	r->cas = nc;
-	ca = &r->cas[r->n_cas];
-	memset(ca, 0, sizeof(*ca));
-	/* Take a deep copy: reg is borrowed for the callback. */
+	free(ca->tab);
+	if (ca->unknown)
+		for (size_t j = 0; j < (size_t)PW_OCSP_UNKNOWN_CACHE_SLOTS * PW_OCSP_N_HASHES; j++)
+			cached_unref(ca->unknown[j]);
+	free(ca->unknown);
+	pw_signer_free(ca->signer);
+	pw_publish_ca_cleanup(&ca->reg);
+	pthread_rwlock_destroy(&ca->lock);
+	pthread_mutex_destroy(&ca->unk_lock);
+	free(ca);
+}
+
+/* A deep copy of a registry row (reg is borrowed by the list callback) as a
+ * CA not set up yet; NULL when out of memory. */
+static struct ca *ca_from_reg(const struct pw_publish_ca *reg)
+{
+	struct ca *ca = calloc(1, sizeof(*ca));
+	if (!ca)
+		return NULL;
 	ca->reg = *reg;
 	ca->reg.cert_der = malloc(reg->cert_len);
 	ca->reg.key_ref = reg->key_ref ? strdup(reg->key_ref) : NULL;
@@ -601,19 +619,93 @@ static int list_ca(void *vctx, const struct pw_publish_ca *reg)
 	ca->reg.ocsp_url = NULL;
 	ca->reg.responder_cert_der = reg->responder_cert_der ? malloc(reg->responder_cert_len) : NULL;
 	ca->reg.responder_key_ref = reg->responder_key_ref ? strdup(reg->responder_key_ref) : NULL;
-	r->n_cas++;
+	pthread_rwlock_init(&ca->lock, NULL);
+	pthread_mutex_init(&ca->unk_lock, NULL);
 	if (!ca->reg.cert_der || !ca->reg.key_ref ||
 	    (reg->responder_cert_der && !ca->reg.responder_cert_der) ||
 	    (reg->responder_key_ref && !ca->reg.responder_key_ref)) {
-		lc->failed = 1;
-		return 0;
+		ca_free(ca);
+		return NULL;
 	}
 	memcpy(ca->reg.cert_der, reg->cert_der, reg->cert_len);
 	if (reg->responder_cert_der)
 		memcpy(ca->reg.responder_cert_der, reg->responder_cert_der, reg->responder_cert_len);
-	pthread_rwlock_init(&ca->lock, NULL);
-	pthread_mutex_init(&ca->unk_lock, NULL);
+	return ca;
+}
+
+struct list_ctx {
+	struct pw_ocsp_responder *r;
+	struct ca *found[R_MAX_CAS];   /* registered CAs this responder does not serve yet */
+	size_t n_found;
+	int failed, too_many;
+};
+
+static int served(struct pw_ocsp_responder *r, int64_t id)
+{
+	size_t n = atomic_load_explicit(&r->n_cas, memory_order_relaxed); /* refresher's own */
+	for (size_t i = 0; i < n; i++)
+		if (r->cas[i]->reg.id == id)
+			return 1;
+	return 0;
+}
+
+static int list_ca(void *vctx, const struct pw_publish_ca *reg)
+{
+	struct list_ctx *lc = vctx;
+	struct ca *ca;
+	if (served(lc->r, reg->id))
+		return 1;
+	if (atomic_load_explicit(&lc->r->n_cas, memory_order_relaxed) + lc->n_found >= R_MAX_CAS) {
+		lc->too_many = 1;
+		return 0;
+	}
+	if ((ca = ca_from_reg(reg)) == NULL) {
+		lc->failed = 1;
+		return 0;
+	}
+	lc->found[lc->n_found++] = ca;
 	return 1;
+}
+
+/* Lists the registry and sets up every CA not served yet, appending each
+ * to r->cas once its signer and index are ready. At start-up every
+ * registered CA is new; later (the refresher) it picks up `ca add`. A CA
+ * whose registration changes (`ca add` again with another key or
+ * responder) keeps its old set-up until the responder restarts. */
+static enum pw_status add_new_cas(struct pw_ocsp_responder *r, int64_t now, struct pw_error *err)
+{
+	struct list_ctx *lc = calloc(1, sizeof(*lc));
+	enum pw_status st = PW_OK;
+	size_t i = 0;
+	if (!lc)
+		return pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
+	lc->r = r;
+	if ((st = pw_publish_ca_list(r->store, list_ca, lc, err)) != PW_OK)
+		goto out;
+	if (lc->failed) {
+		st = pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
+		goto out;
+	}
+	if (lc->too_many) {
+		st = pw_error_set(err, PW_ERR_LIMIT, 0, 0, "store",
+		                  "more than %u CAs registered for publication", R_MAX_CAS);
+		goto out;
+	}
+	for (; i < lc->n_found; i++) {
+		struct ca *ca = lc->found[i];
+		size_t n = atomic_load_explicit(&r->n_cas, memory_order_relaxed);
+		if ((st = ca_setup(ca, now, err)) != PW_OK || (st = scan_new(r, ca, err)) != PW_OK)
+			goto out;
+		r->cas[n] = ca;
+		lc->found[i] = NULL;
+		/* Request threads see the slot only after it is complete. */
+		atomic_store_explicit(&r->n_cas, n + 1, memory_order_release);
+	}
+out:
+	for (size_t j = i; j < lc->n_found; j++)
+		ca_free(lc->found[j]);
+	free(lc);
+	return st;
 }
 
 static void *refresher(void *arg);
@@ -623,7 +715,6 @@ enum pw_status pw_ocsp_responder_new(const char *store_location, const struct pw
 {
 	struct pw_ocsp_responder *r = NULL;
 	enum pw_status st;
-	struct list_ctx lc;
 	int64_t now = (int64_t)time(NULL);
 
 	*out = NULL;
@@ -665,30 +756,23 @@ enum pw_status pw_ocsp_responder_new(const char *store_location, const struct pw
 	}
 	if ((st = pw_store_open(store_location, PW_STORE_READONLY, &r->store, err)) != PW_OK)
 		goto fail;
-	lc.r = r;
-	lc.failed = 0;
-	if ((st = pw_publish_ca_list(r->store, list_ca, &lc, err)) != PW_OK)
-		goto fail;
-	if (lc.failed) {
+	if ((r->cas = calloc(R_MAX_CAS, sizeof(*r->cas))) == NULL) {
 		st = pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
-		goto fail;
-	}
-	if (r->n_cas == 0) {
-		st = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "store",
-		                  "no CA is registered for publication (pkiward ca add)");
 		goto fail;
 	}
 	/* Read the generation before the index: a change racing with the
 	 * load is then applied again by the first refresh (idempotent). */
 	if ((st = pw_publish_generation(r->store, &r->generation, err)) != PW_OK)
 		goto fail;
-	for (size_t i = 0; i < r->n_cas; i++) {
-		if ((st = ca_setup(&r->cas[i], now, err)) != PW_OK)
-			goto fail;
-		if ((st = scan_new(r, &r->cas[i], err)) != PW_OK)
-			goto fail;
+	if ((st = add_new_cas(r, now, err)) != PW_OK)
+		goto fail;
+	if (atomic_load(&r->n_cas) == 0) {
+		st = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "store",
+		                  "no CA is registered for publication (pkiward ca add)");
+		goto fail;
 	}
 	r->last_scan = now;
+	r->last_ca_check = now;
 	if (!r->cfg.no_thread) {
 		if (pthread_create(&r->thread, NULL, refresher, r) != 0) {
 			st = pw_error_set(err, PW_ERR_IO, 0, 0, NULL, "cannot start the refresher");
@@ -714,26 +798,9 @@ void pw_ocsp_responder_free(struct pw_ocsp_responder *r)
 		pthread_mutex_unlock(&r->stop_lock);
 		pthread_join(r->thread, NULL);
 	}
-	for (size_t i = 0; i < r->n_cas; i++) {
-		struct ca *ca = &r->cas[i];
-		for (size_t j = 0; j < ca->cap; j++) {
-			struct entry *e = ca->tab[j];
-			if (!e)
-				continue;
-			for (int h = 0; h < PW_OCSP_N_HASHES; h++)
-				cached_unref(e->resp[h]);
-			free(e);
-		}
-		free(ca->tab);
-		if (ca->unknown)
-			for (size_t j = 0; j < (size_t)PW_OCSP_UNKNOWN_CACHE_SLOTS * PW_OCSP_N_HASHES; j++)
-				cached_unref(ca->unknown[j]);
-		free(ca->unknown);
-		pw_signer_free(ca->signer);
-		pw_publish_ca_cleanup(&ca->reg);
-		pthread_rwlock_destroy(&ca->lock);
-		pthread_mutex_destroy(&ca->unk_lock);
-	}
+	if (r->cas)
+		for (size_t i = 0; i < atomic_load(&r->n_cas); i++)
+			ca_free(r->cas[i]);
 	free(r->cas);
 	pw_store_close(r->store);
 	for (size_t i = 0; i < R_STRIPES; i++)
@@ -782,8 +849,9 @@ struct apply_ctx {
 static void apply_row(struct apply_ctx *ac, const struct pw_store_row *row)
 {
 	struct pw_ocsp_responder *r = ac->r;
-	for (size_t i = 0; i < r->n_cas; i++) {
-		struct ca *ca = &r->cas[i];
+	size_t n = atomic_load_explicit(&r->n_cas, memory_order_relaxed); /* refresher's own */
+	for (size_t i = 0; i < n; i++) {
+		struct ca *ca = r->cas[i];
 		struct entry *e;
 		int is_new = 0;
 		if (memcmp(ca->reg.subject_name_sha256, row->issuer_name_sha256, 32) != 0 ||
@@ -827,10 +895,11 @@ static int apply_row_cb(void *vctx, const struct pw_store_row *row)
 static enum pw_status rescan_revoked(struct pw_ocsp_responder *r, struct apply_ctx *ac,
                                      struct pw_error *err)
 {
-	for (size_t i = 0; i < r->n_cas; i++) {
+	size_t n = atomic_load_explicit(&r->n_cas, memory_order_relaxed); /* refresher's own */
+	for (size_t i = 0; i < n; i++) {
 		struct pw_store_filter f;
 		enum pw_status st;
-		struct ca *ca = &r->cas[i];
+		struct ca *ca = r->cas[i];
 		memset(&f, 0, sizeof(f));
 		if (ca->use_dn) {
 			f.issuer_dn = ca->issuer_dn;
@@ -877,10 +946,18 @@ enum pw_status pw_ocsp_responder_refresh(struct pw_ocsp_responder *r, struct pw_
 		r->generation = g;
 	}
 	if (ac.now - r->last_scan >= PW_OCSP_NEW_CERT_SCAN_SECS) {
-		for (size_t i = 0; i < r->n_cas; i++)
-			if ((st = scan_new(r, &r->cas[i], err)) != PW_OK)
+		size_t n = atomic_load_explicit(&r->n_cas, memory_order_relaxed);
+		for (size_t i = 0; i < n; i++)
+			if ((st = scan_new(r, r->cas[i], err)) != PW_OK)
 				goto out;
 		r->last_scan = ac.now;
+	}
+	/* A CA registered since start-up (`pkiward ca add`) is served from
+	 * the next check on, without a restart. */
+	if (ac.now - r->last_ca_check >= PW_OCSP_NEW_CA_CHECK_SECS) {
+		if ((st = add_new_cas(r, ac.now, err)) != PW_OK)
+			goto out;
+		r->last_ca_check = ac.now;
 	}
 	st = PW_OK;
 out:
@@ -897,8 +974,8 @@ static int presign_slice(struct pw_ocsp_responder *r, size_t *ca_i, size_t *slot
 {
 	size_t done = 0;
 	int64_t now = (int64_t)time(NULL);
-	while (*ca_i < r->n_cas) {
-		struct ca *ca = &r->cas[*ca_i];
+	while (*ca_i < atomic_load_explicit(&r->n_cas, memory_order_relaxed)) {
+		struct ca *ca = r->cas[*ca_i];
 		while (done < R_PRESIGN_SLICE) {
 			struct entry *e = NULL;
 			int need = 0;
@@ -1010,11 +1087,14 @@ void pw_ocsp_responder_stats(struct pw_ocsp_responder *r, struct pw_ocsp_stats *
 static struct ca *find_ca(struct pw_ocsp_responder *r, const struct pw_ocsp_certid *id)
 {
 	size_t hl = id->hash == PW_OCSP_HASH_SHA1 ? 20 : 32;
-	for (size_t i = 0; i < r->n_cas; i++) {
-		struct ca *ca = &r->cas[i];
+	/* Acquire: pairs with add_new_cas's release, so that every slot below
+	 * n is a CA whose set-up this thread sees complete. */
+	size_t n = atomic_load_explicit(&r->n_cas, memory_order_acquire);
+	for (size_t i = 0; i < n; i++) {
+		struct ca *ca = r->cas[i];
 		if (memcmp(ca->name_hash[id->hash], id->issuer_name_hash.p, hl) == 0 &&
 		    memcmp(ca->key_hash[id->hash], id->issuer_key_hash.p, hl) == 0)
-			return &r->cas[i];
+			return ca;
 	}
 	return NULL;
 }

@@ -195,6 +195,20 @@ check "path traversal under /crl/ -> 404 (got $code)" test "$code" = 404
 code=$(curl -sS -m $TO -o /dev/null -w '%{http_code}' "${URL}crl/nosuch/full.crl" || true)
 check "unknown CA under /crl/ -> 404 (got $code)" test "$code" = 404
 
+# ---- a CA registered while the server runs: served without a restart ----
+expect_status 0 "ingest another CA and its leaf while the server runs" "$PKIWARD" ingest --store "$S" other.pem stranger.pem
+expect_status 0 "ca add other while the server runs" "$PKIWARD" ca add --store "$S" --cert other.pem --key other.key --name other
+seen=0
+for _ in $(seq 150); do # the responder looks for new CAs every 5 s
+  out=$(ocsp_post other.pem stranger.pem -VAfile other.pem)
+  if grep -q "stranger.pem: good" <<<"$out"; then seen=1; break; fi
+  sleep 0.1
+done
+check "the CA added at run time is served (stranger good, was unauthorized)" test "$seen" = 1
+check "... with a signature that verifies against it" bash -c 'grep -q "Response verify OK" <<<"$0"' "$out"
+out=$(ocsp_post ca1.pem good1.pem -VAfile ca1.pem)
+check "the CAs served before still answer" bash -c 'grep -q "good1.pem: good" <<<"$0"' "$out"
+
 # ---- graceful shutdown ----
 kill -TERM $SPID
 for _ in $(seq 50); do kill -0 $SPID 2>/dev/null || break; sleep 0.1; done
