@@ -12,15 +12,14 @@
 
 #include <cmocka.h>
 #include <openssl/evp.h>
-#include <sqlite3.h>
 
 #include "pkiward/buf.h"
 #include "pkiward/events.h"
 #include "pkiward/store.h"
+#include "test_store.h"
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct pw_test_store *t; /* SQLite, or PostgreSQL with PW_TEST_PG_URL */
 	struct pw_store *s;
 };
 
@@ -28,11 +27,8 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	assert_non_null(f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/pw_events_test.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
-	struct pw_error err;
-	assert_int_equal(pw_store_open(f->path, PW_STORE_CREATE, &f->s, &err), PW_OK);
+	f->t = pw_test_store_new("events_test");
+	f->s = pw_test_store_open(f->t, "store", PW_STORE_CREATE);
 	*state = f;
 	return 0;
 }
@@ -40,30 +36,17 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[160];
 	pw_store_close(f->s);
-	const char *sfx[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	pw_test_store_free(f->t);
 	free(f);
 	return 0;
 }
 
 /* Runs raw SQL on the base through a second connection, as an attacker
- * with file access would. */
+ * with direct database access would. */
 static void raw_sql(struct fx *f, const char *sql)
 {
-	sqlite3 *db = NULL;
-	char *msg = NULL;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-	if (rc != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
-	sqlite3_close(db);
+	pw_test_sql_exec(f->t, "store", sql);
 }
 
 /* Appends n events: subjects alternate between "cert:a" and "cert:b". */
@@ -358,7 +341,9 @@ static void test_tamper_head(void **state)
 {
 	struct fx *f = *state;
 	append_n(f, 3, NULL, NULL);
-	raw_sql(f, "UPDATE event_head SET hash = zeroblob(32)");
+	raw_sql(f, pw_test_store_is_pg(f->t)
+	               ? "UPDATE event_head SET hash = decode(repeat('00', 32), 'hex')"
+	               : "UPDATE event_head SET hash = zeroblob(32)");
 	expect_break(f, PW_EVENTS_HEAD, 0);
 }
 

@@ -17,7 +17,6 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <sqlite3.h>
 
 #include "pkiward/buf.h"
 #include "pkiward/cert.h"
@@ -26,6 +25,7 @@
 #include "pkiward/revoke.h"
 #include "pkiward/store.h"
 #include "pkiward/store_monitor.h"
+#include "test_store.h"
 
 #define DAY 86400
 #define HOUR 3600
@@ -76,7 +76,7 @@ static void put(struct pw_store *s, X509 *x, uint8_t sha[32])
 }
 
 struct fx {
-	char dir[64], path[128];
+	struct pw_test_store *t; /* SQLite, or PostgreSQL with PW_TEST_PG_URL */
 	struct pw_store *s;
 	int64_t now;
 	uint8_t c[3][32]; /* three certificates for www.example.org, serials 1..3 */
@@ -85,12 +85,9 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	struct pw_error err;
 	assert_non_null(f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/pw_report_test.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
-	assert_int_equal(pw_store_open(f->path, PW_STORE_CREATE, &f->s, &err), PW_OK);
+	f->t = pw_test_store_new("incident_report_test");
+	f->s = pw_test_store_open(f->t, "store", PW_STORE_CREATE);
 	f->now = (int64_t)time(NULL);
 	EVP_PKEY *ka = EVP_EC_gen("P-256"), *k = EVP_EC_gen("P-256");
 	X509 *ca = make("Issuer A", 100, f->now - 10 * DAY, f->now + 400 * DAY, ka, NULL, NULL, 1);
@@ -112,14 +109,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[160];
-	const char *sfx[] = {"", "-wal", "-shm"};
 	pw_store_close(f->s);
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	pw_test_store_free(f->t);
 	free(f);
 	return 0;
 }

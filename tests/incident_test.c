@@ -24,6 +24,7 @@
 #include "pkiward/incident.h"
 #include "pkiward/revoke.h"
 #include "pkiward/store.h"
+#include "test_store.h"
 
 #define HOUR 3600
 #define DAY 86400
@@ -212,8 +213,7 @@ static void test_tags(void **state)
 /* ---- Store fixture ---- */
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct pw_test_store *t; /* SQLite, or PostgreSQL with PW_TEST_PG_URL */
 	struct pw_store *s;
 	int64_t now;
 	EVP_PKEY *ca_key, *key;
@@ -278,12 +278,9 @@ static void put(struct pw_store *s, X509 *x, uint8_t sha[32], const char *profil
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	struct pw_error err;
 	assert_non_null(f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/pw_incident_test.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
-	assert_int_equal(pw_store_open(f->path, PW_STORE_CREATE, &f->s, &err), PW_OK);
+	f->t = pw_test_store_new("incident_test");
+	f->s = pw_test_store_open(f->t, "store", PW_STORE_CREATE);
 	f->now = (int64_t)time(NULL);
 	f->ca_key = EVP_EC_gen("P-256");
 	f->key = EVP_EC_gen("P-256");
@@ -307,13 +304,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[160];
 	pw_store_close(f->s);
 	X509_free(f->ca);
 	EVP_PKEY_free(f->ca_key);
 	EVP_PKEY_free(f->key);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	pw_test_store_free(f->t);
 	free(f);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "pkiward/inventory.h"
 #include "pkiward/store.h"
 #include "pkiward/store_inventory.h"
+#include "test_store.h"
 
 #define DAY PW_INVENTORY_DAY
 
@@ -456,12 +457,9 @@ static int count_stmt(void *ctx, const struct pw_store_audit_statement *a)
 static void test_store(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/pw_inventory_testXXXXXX", path[300];
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	struct pw_store *s = NULL;
+	struct pw_test_store *t = pw_test_store_new("inventory_test");
+	struct pw_store *s = pw_test_store_open(t, "t", PW_STORE_CREATE);
 	struct pw_error err;
-	assert_int_equal(pw_store_open(path, PW_STORE_CREATE, &s, &err), PW_OK);
 
 	/* Statements: stored once, then idempotent. */
 	struct pw_inventory_audit a;
@@ -489,6 +487,7 @@ static void test_store(void **state)
 	char *src = read_all(PW_CORPUS_DIR "/ccadb/AllCertificatePEMsCSVFormat_NotBeforeYear_2024", &len);
 	if (src == NULL) {
 		pw_store_close(s);
+		pw_test_store_free(t);
 		skip();
 	}
 	struct pw_inventory_csv c;
@@ -515,10 +514,7 @@ static void test_store(void **state)
 	assert_non_null(bad);
 	memcpy(bad, src, good_len);
 	memcpy(bad + good_len, "ABCDEF\n", 7);
-	struct pw_store *s2 = NULL;
-	char path2[300];
-	snprintf(path2, sizeof path2, "%s/t2.db", dir);
-	assert_int_equal(pw_store_open(path2, PW_STORE_CREATE, &s2, &err), PW_OK);
+	struct pw_store *s2 = pw_test_store_open(t, "t2", PW_STORE_CREATE);
 	pw_error_clear(&err);
 	assert_int_equal(pw_inventory_import_ccadb(s2, (const uint8_t *)bad, good_len + 7, "bad.csv",
 	                                           "test", 0, &sum, &err),
@@ -544,10 +540,7 @@ static void test_store(void **state)
 	pw_store_close(s2);
 	free(src);
 	pw_store_close(s);
-	/* Leave nothing behind (SQLite's -wal/-shm go with the close). */
-	unlink(path2);
-	unlink(path);
-	rmdir(dir);
+	pw_test_store_free(t);
 }
 
 int main(void)

@@ -16,15 +16,15 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
-#include <sqlite3.h>
 
 #include "pkiward/cert.h"
 #include "pkiward/monitor.h"
 #include "pkiward/store.h"
 #include "pkiward/store_monitor.h"
+#include "test_store.h"
 
 struct fx {
-	char path[64];
+	struct pw_test_store *t; /* SQLite, or PostgreSQL with PW_TEST_PG_URL */
 	struct pw_store *s;
 	uint8_t *der;
 	size_t len;
@@ -41,9 +41,8 @@ static int setup(void **state)
 	X509 *x = X509_new();
 	X509_NAME *n = X509_NAME_new();
 	unsigned char *der = NULL;
-	snprintf(f->path, sizeof f->path, "/tmp/pw_monitor_store_%d.db", (int)getpid());
-	unlink(f->path);
-	assert_int_equal(pw_store_open(f->path, PW_STORE_CREATE, &f->s, &err), PW_OK);
+	f->t = pw_test_store_new("monitor_store_test");
+	f->s = pw_test_store_open(f->t, "store", PW_STORE_CREATE);
 	X509_set_version(x, 2);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), 4242);
 	ASN1_TIME_set(X509_getm_notBefore(x), 1700000000);
@@ -75,12 +74,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	pw_store_close(f->s);
-	unlink(f->path);
-	char wal[80];
-	snprintf(wal, sizeof wal, "%s-wal", f->path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", f->path);
-	unlink(wal);
+	pw_test_store_free(f->t);
 	free(f->der);
 	free(f);
 	return 0;
@@ -162,16 +156,11 @@ static void test_first_seen(void **state)
 	assert_int_equal(seen->first_seen_ocsp, 1700);
 
 	/* The columns of the revocation row itself. */
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT first_seen_crl, first_seen_ocsp FROM revocation",
-	                                    -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int64(st, 0), 1500);
-	assert_int_equal(sqlite3_column_int64(st, 1), 1700);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	assert_int_equal(pw_test_sql_i64(f->t, "store", "SELECT first_seen_crl FROM revocation", NULL),
+	                 1500);
+	assert_int_equal(pw_test_sql_i64(f->t, "store", "SELECT first_seen_ocsp FROM revocation", NULL),
+	                 1700);
+	assert_int_equal(pw_test_sql_i64(f->t, "store", "SELECT COUNT(*) FROM revocation", NULL), 1);
 	free(seen);
 }
 

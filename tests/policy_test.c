@@ -18,13 +18,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "pkiward/events.h"
 #include "pkiward/policy.h"
 #include "pkiward/revoke_plan.h"
 #include "pkiward/store.h"
 #include "pkiward/store_policy.h"
+#include "test_store.h"
 
 static int64_t D(const char *s)
 {
@@ -177,48 +177,59 @@ static void test_disclosure_bad(void **state)
 /* ---- the check over a base ---- */
 
 struct base {
-	char path[64];
+	struct pw_test_store *t; /* SQLite, or PostgreSQL with PW_TEST_PG_URL */
 	struct pw_store *s;
 };
 
 static void base_open(struct base *b)
 {
-	struct pw_error e;
-	snprintf(b->path, sizeof b->path, "/tmp/pw_policy_test_%d.db", (int)getpid());
-	unlink(b->path);
-	assert_int_equal(pw_store_open(b->path, PW_STORE_CREATE, &b->s, &e), PW_OK);
+	b->t = pw_test_store_new("policy_test");
+	b->s = pw_test_store_open(b->t, "store", PW_STORE_CREATE);
 }
 
 static void base_close(struct base *b)
 {
-	char wal[96];
 	pw_store_close(b->s);
-	unlink(b->path);
-	snprintf(wal, sizeof wal, "%s-wal", b->path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", b->path);
-	unlink(wal);
+	pw_test_store_free(b->t);
 }
 
-/* Adds certificate id (sha256 = id repeated) issued at nb, validated by
- * method at va. */
+/* Adds certificate id (sha256 = 31 zero bytes and id) issued at nb,
+ * validated by method at va. The link and SPKI hashes only need to differ
+ * between rows. */
 static void add(struct base *b, int id, const char *nb, const char *method, const char *va)
 {
-	sqlite3 *db;
-	char sql[1024];
-	assert_int_equal(sqlite3_open(b->path, &db), SQLITE_OK);
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO certificate (id, sha256, link_sha256, issuer_name_sha256, issuer, serial,"
-	         " spki_sha256, subject, not_before, not_after, precert, is_ca, profile, order_id,"
-	         " subscriber, ingested_at) VALUES (%d, x'00000000000000000000000000000000000000000000000000000000000000%02x', randomblob(32), x'00',"
-	         " 'CN=CA', x'%02x', randomblob(32), 'CN=h%d', %lld, %lld, 0, 0, 'dv', 'o%d', 'sub-%d', 0);"
-	         "INSERT INTO validation (cert_id, name, method, at) VALUES (%d, 'h%d.example', '%s', %lld);",
-	         id, id, id, id, (long long)D(nb), (long long)D(nb) + 90 * 86400, id, id % 2, id, id,
-	         method, (long long)D(va));
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s", msg);
-	sqlite3_close(db);
+	uint8_t sha[32] = {0}, link[32], spki[32], issuer_name[1] = {0}, serial[1] = {(uint8_t)id};
+	char subject[32], order[32], subscriber[32], name[32];
+	sha[31] = (uint8_t)id;
+	memset(link, 0xa0, sizeof link);
+	link[31] = (uint8_t)id;
+	memset(spki, 0xb0, sizeof spki);
+	spki[31] = (uint8_t)id;
+	snprintf(subject, sizeof subject, "CN=h%d", id);
+	snprintf(order, sizeof order, "o%d", id);
+	snprintf(subscriber, sizeof subscriber, "sub-%d", id % 2);
+	snprintf(name, sizeof name, "h%d.example", id);
+	assert_int_equal(
+	    pw_test_sql_run(b->t, "store",
+	                    "INSERT INTO certificate (id, sha256, link_sha256, issuer_name_sha256, issuer,"
+	                    " serial, spki_sha256, subject, not_before, not_after, precert, is_ca,"
+	                    " profile, order_id, subscriber, ingested_at)"
+	                    " VALUES (?, ?, ?, ?, 'CN=CA', ?, ?, ?, ?, ?, 0, 0, 'dv', ?, ?, 0)",
+	                    (struct pw_test_param[]){PW_TEST_INT(id), PW_TEST_BLOB(sha, 32),
+	                                             PW_TEST_BLOB(link, 32), PW_TEST_BLOB(issuer_name, 1),
+	                                             PW_TEST_BLOB(serial, 1), PW_TEST_BLOB(spki, 32),
+	                                             PW_TEST_TEXT(subject), PW_TEST_INT(D(nb)),
+	                                             PW_TEST_INT(D(nb) + 90 * 86400),
+	                                             PW_TEST_TEXT(order), PW_TEST_TEXT(subscriber),
+	                                             PW_TEST_END}),
+	    1);
+	assert_int_equal(pw_test_sql_run(b->t, "store",
+	                                 "INSERT INTO validation (cert_id, name, method, at)"
+	                                 " VALUES (?, ?, ?, ?)",
+	                                 (struct pw_test_param[]){PW_TEST_INT(id), PW_TEST_TEXT(name),
+	                                                          PW_TEST_TEXT(method), PW_TEST_INT(D(va)),
+	                                                          PW_TEST_END}),
+	                 1);
 }
 
 struct seen {

@@ -35,6 +35,7 @@
 #include "pkiward/signer.h"
 #include "pkiward/store.h"
 #include "pkiward/store_publish.h"
+#include "test_store.h"
 
 #define DAY 86400
 #define BASE "http://crl.test.example"
@@ -146,7 +147,9 @@ struct leaf {
 };
 
 struct fx {
-	char dir[64], path[128], key_path[128], other_key_path[128];
+	struct pw_test_store *t; /* SQLite, or PostgreSQL with PW_TEST_PG_URL */
+	const char *path;        /* the base's location */
+	char dir[64], key_path[128], other_key_path[128];
 	struct pw_store *s;
 	int64_t now;
 	EVP_PKEY *ca_key, *other_key;
@@ -162,12 +165,12 @@ static int setup(void **state)
 	struct pw_error err;
 	static const uint8_t ca_serial[] = {0x01};
 	assert_non_null(f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/pw_publish_test.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+	f->t = pw_test_store_new("publish_crl_test");
+	snprintf(f->dir, sizeof f->dir, "%s", pw_test_store_dir(f->t));
+	f->path = pw_test_store_create(f->t, "store");
 	snprintf(f->key_path, sizeof f->key_path, "%s/ca.key", f->dir);
 	snprintf(f->other_key_path, sizeof f->other_key_path, "%s/other.key", f->dir);
-	assert_int_equal(pw_store_open(f->path, PW_STORE_CREATE, &f->s, &err), PW_OK);
+	assert_int_equal(pw_store_open(f->path, 0, &f->s, &err), PW_OK);
 	f->now = (int64_t)time(NULL);
 	f->ca_key = EVP_EC_gen("P-256");
 	f->other_key = EVP_EC_gen("P-256");
@@ -183,14 +186,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[256];
 	pw_store_close(f->s);
 	EVP_PKEY_free(f->ca_key);
 	EVP_PKEY_free(f->other_key);
 	X509_free(f->ca);
 	OPENSSL_free(f->ca_der);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	pw_test_store_free(f->t);
 	free(f);
 	return 0;
 }

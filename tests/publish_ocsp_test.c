@@ -25,6 +25,7 @@
 #include "pkiward/publish.h"
 #include "pkiward/revoke.h"
 #include "pkiward/store.h"
+#include "test_store.h"
 
 static size_t unhex(const char *h, uint8_t *out, size_t cap)
 {
@@ -325,8 +326,9 @@ static void test_writer(void **state)
 /* ---- The responder against a real store ---- */
 
 struct pki {
+	struct pw_test_store *t; /* SQLite, or PostgreSQL with PW_TEST_PG_URL */
 	char dir[64];
-	char store[128];
+	const char *store;       /* the base's location */
 	char key_path[128];
 	EVP_PKEY *ca_key;
 	X509 *ca;
@@ -400,9 +402,9 @@ static int pki_setup(void **state)
 	unsigned char *der = NULL;
 	int len;
 	FILE *f;
-	strcpy(p->dir, "/tmp/pw_ocsp_test_XXXXXX");
-	assert_non_null(mkdtemp(p->dir));
-	snprintf(p->store, sizeof(p->store), "%s/s.db", p->dir);
+	p->t = pw_test_store_new("publish_ocsp_test");
+	snprintf(p->dir, sizeof(p->dir), "%s", pw_test_store_dir(p->t));
+	p->store = pw_test_store_create(p->t, "s");
 	snprintf(p->key_path, sizeof(p->key_path), "%s/ca.key", p->dir);
 	p->ca_key = ec_key();
 	p->ca = make_cert("pkiward test CA", 1, p->ca_key, NULL, p->ca_key, 1);
@@ -418,7 +420,7 @@ static int pki_setup(void **state)
 	assert_non_null(f);
 	assert_true(PEM_write_PrivateKey(f, p->ca_key, NULL, NULL, 0, NULL, NULL));
 	fclose(f);
-	assert_int_equal(pw_store_open(p->store, PW_STORE_CREATE, &s, &err), PW_OK);
+	assert_int_equal(pw_store_open(p->store, 0, &s, &err), PW_OK);
 	store_x509(s, p->ca);
 	store_x509(s, p->leaf[0]);
 	store_x509(s, p->leaf[1]);
@@ -441,14 +443,12 @@ static int pki_setup(void **state)
 static int pki_teardown(void **state)
 {
 	struct pki *p = *state;
-	char cmd[200];
 	for (int i = 0; i < 3; i++)
 		X509_free(p->leaf[i]);
 	X509_free(p->ca);
 	X509_free(p->other_ca);
 	EVP_PKEY_free(p->ca_key);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", p->dir);
-	assert_int_equal(system(cmd), 0);
+	pw_test_store_free(p->t);
 	free(p);
 	return 0;
 }

@@ -27,7 +27,6 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <sqlite3.h>
 
 #include "pkiward/buf.h"
 #include "pkiward/cert.h"
@@ -35,6 +34,7 @@
 #include "pkiward/keys.h"
 #include "pkiward/revoke.h"
 #include "pkiward/store.h"
+#include "test_store.h"
 
 #define DAY 86400
 
@@ -110,8 +110,8 @@ static uint8_t *key_pem(EVP_PKEY *k, size_t *len)
 /* ---- Fixture ---- */
 
 struct fx {
-	char dir[64];
-	char path[128];
+	struct pw_test_store *t; /* SQLite, or PostgreSQL with PW_TEST_PG_URL */
+	const char *path;        /* the base's location */
 	struct pw_store *s;
 	int64_t now;
 	EVP_PKEY *key_a, *key_b, *k, *other;
@@ -129,10 +129,9 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	struct pw_error err;
 	assert_non_null(f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/pw_revoke_test.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
-	assert_int_equal(pw_store_open(f->path, PW_STORE_CREATE, &f->s, &err), PW_OK);
+	f->t = pw_test_store_new("revoke_test");
+	f->path = pw_test_store_create(f->t, "store");
+	assert_int_equal(pw_store_open(f->path, 0, &f->s, &err), PW_OK);
 	f->now = (int64_t)time(NULL);
 	f->key_a = EVP_EC_gen("P-256");
 	f->key_b = EVP_EC_gen("P-256");
@@ -171,14 +170,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[160];
 	pw_store_close(f->s);
-	const char *sfx[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	pw_test_store_free(f->t);
 	EVP_PKEY_free(f->key_a);
 	EVP_PKEY_free(f->key_b);
 	EVP_PKEY_free(f->k);
@@ -187,18 +180,10 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* A number from the base through a second connection (portable SQL). */
 static int64_t count_sql(struct fx *f, const char *sql)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	return pw_test_sql_i64(f->t, "store", sql, NULL);
 }
 
 static void chain_intact(struct fx *f)
@@ -603,6 +588,138 @@ static void test_bulk_resume(void **state)
 	chain_intact(f);
 }
 
+/* One batch holding a certificate and its precertificate, one certificate
+ * twice and a missing one: the bulk path holds revocation rows back and
+ * writes them together, and must still revoke each object exactly once;
+ * items are marked per run of equal outcomes. Then a keyCompromise plan
+ * over revoked certificates upgrades them (dates kept) in the same way. */
+static void test_bulk_batch_twins_and_duplicates(void **state)
+{
+	struct fx *f = *state;
+	struct pw_revoke_bulk_result res;
+	struct pw_error err;
+	uint8_t list[7 * 32];
+	memcpy(list, f->c2, 32);
+	memcpy(list + 32, f->pre2, 32);   /* twin of the item before */
+	memcpy(list + 64, f->a1, 32);
+	memcpy(list + 96, f->a1, 32);     /* the same certificate again */
+	memset(list + 128, 0x77, 32);     /* not stored */
+	memcpy(list + 160, f->b3, 32);
+	memcpy(list + 192, f->other5, 32);
+	struct pw_revoke_bulk b = {.sha256s = list, .n = 7, .source = "test", .has_reason = 1,
+	                           .reason = PW_REVOKE_SUPERSEDED, .batch = 100, .now = f->now};
+	assert_int_equal(pw_revoke_bulk_run(f->s, &b, &res, &err), PW_OK);
+	assert_int_equal(res.total, 7);
+	assert_int_equal(res.revoked, 4);  /* c2, a1, b3, other5 */
+	assert_int_equal(res.already, 2);  /* pre2 (with c2), a1 again */
+	assert_int_equal(res.missing, 1);
+	assert_int_equal(res.twins, 1);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revocation"), 5);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM event WHERE kind = 'revocation'"), 5);
+	assert_int_equal(count_sql(f, "SELECT COUNT(DISTINCT subject) FROM event"
+	                              " WHERE kind = 'revocation'"), 5);
+	/* Each revocation points at its own event. */
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revocation r JOIN event e"
+	                              " ON e.id = r.event_id WHERE e.kind = 'revocation'"), 5);
+	assert_int_equal(count_sql(f, "SELECT done FROM revoke_job"), 7);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revoke_job_item WHERE done_at IS NULL"), 0);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revoke_job_item"
+	                              " WHERE outcome = 'revoked' AND seq IN (1, 3, 6, 7)"), 4);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revoke_job_item"
+	                              " WHERE outcome = 'already-revoked' AND seq IN (2, 4)"), 2);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revoke_job_item"
+	                              " WHERE outcome = 'missing' AND seq = 5"), 1);
+	/* The publish triggers saw every new revocation once. */
+	int64_t changes = count_sql(f, "SELECT COUNT(*) FROM publish_change");
+	assert_int_equal(changes, 5);
+
+	/* keyCompromise over a1 (revoked), c2 (revoked, twin pre2 revoked) and
+	 * the expired certificate (not revoked). */
+	uint8_t kc[3 * 32];
+	memcpy(kc, f->a1, 32);
+	memcpy(kc + 32, f->c2, 32);
+	memcpy(kc + 64, f->expired, 32);
+	struct pw_revoke_bulk k = {.sha256s = kc, .n = 3, .source = "test-kc", .has_reason = 1,
+	                           .reason = PW_REVOKE_KEY_COMPROMISE, .batch = 100,
+	                           .now = f->now + 60};
+	assert_int_equal(pw_revoke_bulk_run(f->s, &k, &res, &err), PW_OK);
+	assert_int_equal(res.upgraded, 2);
+	assert_int_equal(res.revoked, 1);
+	assert_int_equal(res.twins, 1); /* pre2 upgraded with c2 */
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revocation"), 6);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revocation WHERE reason = 1"), 4);
+	/* BR 7.2.2: the upgrade keeps the revocation date. */
+	char q[160];
+	snprintf(q, sizeof q, "SELECT COUNT(*) FROM revocation WHERE revoked_at = %lld",
+	         (long long)f->now);
+	assert_int_equal(count_sql(f, q), 5);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM event WHERE kind = 'revocation.upgraded'"),
+	                 3);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM publish_change"), changes + 4);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revoke_job_item WHERE outcome = 'upgraded'"),
+	                 2);
+	chain_intact(f);
+}
+
+/* The batch forms of the store: a wrong row id writes nothing at all, and
+ * a job's items are counted once however often a range is marked. */
+static void test_store_batch_forms(void **state)
+{
+	struct fx *f = *state;
+	struct pw_error err;
+	struct pw_store_cert_state cs;
+	struct pw_store_revocation v[2];
+	int64_t rows[2];
+	memset(v, 0, sizeof v);
+	assert_int_equal(pw_store_cert_state(f->s, f->a1, &cs, &err), PW_OK);
+	memcpy(v[0].sha256, f->a1, 32);
+	memcpy(v[1].sha256, f->b3, 32);
+	for (int i = 0; i < 2; i++) {
+		v[i].revoked_at = f->now;
+		v[i].requested_at = f->now;
+		v[i].deadline = f->now + 5 * DAY;
+	}
+	rows[0] = cs.row;
+	rows[1] = cs.row; /* a1's row, not b3's */
+	/* A backend that uses the row ids refuses the whole call; one that
+	 * finds certificates by SHA-256 only writes the two named. Never is
+	 * another certificate revoked. */
+	if (pw_store_revocation_put_many(f->s, v, rows, 2, &err) != PW_OK)
+		assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revocation"), 0);
+	/* Without row ids both are written. */
+	assert_int_equal(pw_store_revocation_put_many(f->s, v, NULL, 2, &err), PW_OK);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revocation"), 2);
+	struct pw_store_revocation got;
+	assert_int_equal(pw_store_revocation_get(f->s, f->a1, &got, &err), PW_OK);
+	assert_int_equal(pw_store_revocation_get(f->s, f->b3, &got, &err), PW_OK);
+	assert_int_equal(got.deadline, f->now + 5 * DAY);
+	v[0].has_reason = 1;
+	v[0].reason = 11;
+	assert_int_equal(pw_store_revocation_put_many(f->s, v, NULL, 1, &err), PW_ERR_USAGE);
+
+	struct pw_store_revoke_job j;
+	int64_t id = 0;
+	uint8_t items[3 * 32];
+	memset(&j, 0, sizeof j);
+	memset(j.key, 0x42, 32);
+	j.created_at = f->now;
+	j.source = "test";
+	memcpy(items, f->a1, 32);
+	memcpy(items + 32, f->b3, 32);
+	memcpy(items + 64, f->c2, 32);
+	assert_int_equal(pw_store_revoke_job_create(f->s, &j, items, 3, &id, &err), PW_OK);
+	assert_int_equal(pw_store_revoke_job_mark(f->s, id, 2, "missing", f->now, &err), PW_OK);
+	assert_int_equal(pw_store_revoke_job_mark_range(f->s, id, 1, 3, "revoked", f->now, &err),
+	                 PW_OK);
+	assert_int_equal(pw_store_revoke_job_mark_range(f->s, id, 1, 3, "revoked", f->now, &err),
+	                 PW_OK);
+	assert_int_equal(count_sql(f, "SELECT done FROM revoke_job"), 3);
+	assert_int_equal(count_sql(f, "SELECT COUNT(*) FROM revoke_job_item WHERE outcome = 'missing'"),
+	                 1);
+	assert_int_equal(pw_store_revoke_job_mark_range(f->s, id, 3, 2, "revoked", f->now, &err),
+	                 PW_ERR_USAGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +732,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_invalid_proof, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_unused_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_batch_twins_and_duplicates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_batch_forms, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,29 +12,23 @@
 
 #include "pkiward/store.h"
 #include "pkiward/store_serve.h"
+#include "test_store.h"
 
-static char path[64];
+/* The running test's base: SQLite, or PostgreSQL with PW_TEST_PG_URL. */
+static struct pw_test_store *fixture;
 
 static int setup(void **state)
 {
-	struct pw_error err;
-	struct pw_store *s = NULL;
-	snprintf(path, sizeof path, "/tmp/pw_store_serve_%d.db", (int)getpid());
-	unlink(path);
-	assert_int_equal(pw_store_open(path, PW_STORE_CREATE, &s, &err), PW_OK);
-	*state = s;
+	fixture = pw_test_store_new("store_serve_test");
+	*state = pw_test_store_open(fixture, "store", PW_STORE_CREATE);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	pw_store_close(*state);
-	unlink(path);
-	char wal[80];
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", path);
-	unlink(wal);
+	pw_test_store_free(fixture);
+	fixture = NULL;
 	return 0;
 }
 

@@ -23,10 +23,10 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <sqlite3.h>
 
 #include "pkiward/buf.h"
 #include "pkiward/store.h"
+#include "test_store.h"
 
 #define T0 1609459200 /* 2021-01-01T00:00:00Z */
 #define DAY 86400
@@ -204,8 +204,9 @@ struct rep {
 };
 
 struct fx {
-	char dir[256];
-	char db[300];
+	struct pw_test_store *t; /* SQLite, or PostgreSQL with PW_TEST_PG_URL */
+	const char *dir;
+	const char *db;          /* the base's location: a path or a URL */
 	struct pw_store *s;
 	struct rep reps[MAX_REPORTS];
 	size_t n_reps;
@@ -259,11 +260,10 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	assert_non_null(f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/pw_store_test.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof f->db, "%s/base.db", f->dir);
-	struct pw_error err;
-	assert_int_equal(pw_store_open(f->db, PW_STORE_CREATE, &f->s, &err), PW_OK);
+	f->t = pw_test_store_new("store_test");
+	f->dir = pw_test_store_dir(f->t);
+	f->db = pw_test_store_create(f->t, "base");
+	f->s = pw_test_store_open(f->t, "base", 0);
 	f->ca_key = new_key();
 	f->ca2_key = new_key();
 	f->leaf_key = new_key();
@@ -280,15 +280,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[400];
 	pw_store_close(f->s);
 	X509_free(f->ca);
 	X509_free(f->ca2);
 	EVP_PKEY_free(f->ca_key);
 	EVP_PKEY_free(f->ca2_key);
 	EVP_PKEY_free(f->leaf_key);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	pw_test_store_free(f->t);
 	free(f);
 	return 0;
 }
@@ -420,9 +418,10 @@ static void test_open_and_schema(void **state)
 	struct pw_store *s2 = NULL;
 	struct pw_error err;
 	int v = 0;
-	char path[400];
+	const char *path;
+	const int pg = pw_test_store_is_pg(f->t);
 
-	assert_string_equal(pw_store_backend(f->s), "sqlite");
+	assert_string_equal(pw_store_backend(f->s), pw_test_store_backend(f->t));
 	assert_int_equal(pw_store_schema_version(f->s, &v, &err), PW_OK);
 	assert_int_equal(v, PW_STORE_SCHEMA_VERSION);
 
@@ -433,21 +432,20 @@ static void test_open_and_schema(void **state)
 	pw_store_close(s2);
 	assert_int_equal(pw_store_open(f->db, 0, &s2, &err), PW_OK);
 	pw_store_close(s2);
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM schema_version", -1, &st, NULL),
-	                 SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), PW_STORE_SCHEMA_VERSION);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	assert_int_equal(pw_test_sql_i64(f->t, "base", "SELECT COUNT(*) FROM schema_version", NULL),
+	                 PW_STORE_SCHEMA_VERSION);
 
-	/* Missing base without CREATE. */
-	path_in(f, "missing.db", path, sizeof path);
+	/* Missing base without CREATE (on PostgreSQL: a database without
+	 * pkiward's schema), and nothing is left behind by the attempt. */
+	path = pw_test_store_location(f->t, "missing");
 	assert_int_equal(pw_store_open(path, 0, &s2, &err), PW_ERR_NOTFOUND);
 	assert_null(s2);
-	assert_int_equal(access(path, F_OK), -1);
+	if (pg)
+		assert_int_equal(pw_test_sql_i64(f->t, "missing",
+		                                 "SELECT COUNT(*) FROM information_schema.tables"
+		                                 " WHERE table_schema = current_schema()", NULL), 0);
+	else
+		assert_int_equal(access(path, F_OK), -1);
 	/* Read-only of a missing base, too. */
 	assert_int_equal(pw_store_open(path, PW_STORE_READONLY, &s2, &err), PW_ERR_NOTFOUND);
 
@@ -460,22 +458,17 @@ static void test_open_and_schema(void **state)
 	assert_non_null(strstr(err.msg, "postgresql: "));
 
 	/* Another application's database is not turned into a pkiward store. */
-	path_in(f, "other.db", path, sizeof path);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	path = pw_test_store_location(f->t, "other");
+	pw_test_sql_exec(f->t, "other", "CREATE TABLE t (x INTEGER)");
 	assert_int_equal(pw_store_open(path, PW_STORE_CREATE, &s2, &err), PW_ERR_STORE);
 	assert_non_null(strstr(err.msg, "not a pkiward store"));
 	assert_int_equal(pw_store_open(path, 0, &s2, &err), PW_ERR_NOTFOUND);
 
 	/* A newer schema than this build is refused. */
-	path_in(f, "newer.db", path, sizeof path);
+	path = pw_test_store_location(f->t, "newer");
 	assert_int_equal(pw_store_open(path, PW_STORE_CREATE, &s2, &err), PW_OK);
 	pw_store_close(s2);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO schema_version VALUES (99, 0)", NULL, NULL, NULL),
-	                 SQLITE_OK);
-	sqlite3_close(db);
+	pw_test_sql_exec(f->t, "newer", "INSERT INTO schema_version VALUES (99, 0)");
 	assert_int_equal(pw_store_open(path, 0, &s2, &err), PW_ERR_STORE);
 	assert_non_null(strstr(err.msg, "newer"));
 
@@ -1197,27 +1190,19 @@ static void test_revoked_lint_filters(void **state)
 	/* revocation and lint_finding rows are written by later modules; write
 	 * them directly here to check the filters. */
 	x509_sha256(p.www, h);
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "INSERT INTO revocation (cert_id, revoked_at, reason)"
-	                                    " SELECT id, ?, 1 FROM certificate WHERE sha256 = ?",
-	                                    -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_int64(st, 1, T0 + 25 * DAY);
-	sqlite3_bind_blob(st, 2, h, 32, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "INSERT INTO lint_finding (cert_id, lint, result)"
-	                                    " SELECT id, 'e_dnsname_wildcard_only_in_left_label', 'error'"
-	                                    " FROM certificate WHERE sha256 = ?",
-	                                    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(pw_test_sql_run(f->t, "base",
+	                                 "INSERT INTO revocation (cert_id, revoked_at, reason)"
+	                                 " SELECT id, ?, 1 FROM certificate WHERE sha256 = ?",
+	                                 (struct pw_test_param[]){PW_TEST_INT(T0 + 25 * DAY),
+	                                                          PW_TEST_BLOB(h, 32), PW_TEST_END}),
+	                 1);
 	x509_sha256(p.wild, h);
-	sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	assert_int_equal(pw_test_sql_run(f->t, "base",
+	                                 "INSERT INTO lint_finding (cert_id, lint, result)"
+	                                 " SELECT id, 'e_dnsname_wildcard_only_in_left_label', 'error'"
+	                                 " FROM certificate WHERE sha256 = ?",
+	                                 (struct pw_test_param[]){PW_TEST_BLOB(h, 32), PW_TEST_END}),
+	                 1);
 
 	memset(&flt, 0, sizeof flt);
 	flt.domain = "example.com";

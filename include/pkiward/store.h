@@ -465,6 +465,40 @@ enum pw_status pw_store_find_by_domain(struct pw_store *s, const char *domain,
                                        pw_store_row_fn fn, void *ctx,
                                        struct pw_error *err) PW_WARN_UNUSED;
 
+/* Point lookups: one identity or search key, one fixed prepared statement per
+ * key kind (no query building), and only the columns `want` asks for. The
+ * rows are exactly those pw_store_find returns for the same single-condition
+ * filter, in the same (ingest) order, twins included; pw_store_find itself
+ * takes this path when its filter is such a single key. */
+enum pw_store_key_kind {
+	PW_STORE_KEY_SHA256 = 1,    /* bytes: the certificate's SHA-256 (32 bytes) */
+	PW_STORE_KEY_SPKI,          /* bytes: the SHA-256 of its SubjectPublicKeyInfo (32) */
+	PW_STORE_KEY_ISSUER_SERIAL, /* bytes: the serial (INTEGER contents as encoded,
+	                               1..PW_STORE_MAX_SERIAL octets) of issuer_sha256
+	                               or issuer_dn (exactly one) */
+	PW_STORE_KEY_NAME           /* bytes: an exact name (dNSName/IP/email/CN, not
+	                               NUL-terminated; compared lowercased) */
+};
+
+/* A lookup key. Everything is borrowed for the call. */
+struct pw_store_key {
+	enum pw_store_key_kind kind;
+	const uint8_t *bytes;
+	size_t len;
+	const uint8_t *issuer_sha256; /* ISSUER_SERIAL: the CA certificate's SHA-256 (32 bytes) */
+	const char *issuer_dn;        /* ISSUER_SERIAL: the issuer DN text (RFC 4514, exact) */
+};
+
+/* Calls fn for each certificate matching key k (none: PW_OK and no call).
+ * `want` is a PW_STORE_WANT_* mask: 0 reads neither the DER nor the names.
+ * PW_ERR_USAGE for a malformed key (unknown kind, a hash that is not 32
+ * bytes, a serial of 0 or over PW_STORE_MAX_SERIAL octets, both or neither
+ * issuer forms, a name that cannot be searched); PW_ERR_NOTFOUND when
+ * issuer_sha256 names no stored CA certificate; or a store error. */
+enum pw_status pw_store_lookup(struct pw_store *s, const struct pw_store_key *k, unsigned want,
+                               pw_store_row_fn fn, void *ctx,
+                               struct pw_error *err) PW_WARN_UNUSED;
+
 /* The validations recorded for one certificate (for `show`). The record's
  * name is borrowed for the call. Return 1 to continue, 0 to stop. */
 typedef int (*pw_store_validation_fn)(void *ctx, const struct pw_store_validation *v);
@@ -584,6 +618,11 @@ struct pw_store_cert_state {
 	uint8_t twin[32];
 	int twin_revoked;
 	struct pw_store_revocation twin_rv;
+	/* The backend's row ids of the object and of its twin when it knows them
+	 * (0 = not known). Handed back to pw_store_revocation_put_many so that it
+	 * need not look the SHA-256 up a second time. */
+	int64_t row;
+	int64_t twin_row;
 };
 
 /* Fills *out for the certificate or precertificate with this SHA-256.
@@ -596,6 +635,18 @@ enum pw_status pw_store_cert_state(struct pw_store *s, const uint8_t sha256[32],
  * such certificate is stored. */
 enum pw_status pw_store_revocation_put(struct pw_store *s, const struct pw_store_revocation *r,
                                        struct pw_error *err) PW_WARN_UNUSED;
+
+/* Writes n revocations exactly as n calls of pw_store_revocation_put would,
+ * in order, inside the caller's transaction (or its own when none is open;
+ * on failure nothing of it stays). rows (may be NULL) gives, for each v[i],
+ * the row id pw_store_cert_state reported (0 = not known); a backend may
+ * find the certificate by it, and still checks that the SHA-256 matches.
+ * The bulk paths write a batch of revocations with a few statements.
+ * PW_ERR_NOTFOUND when one of the certificates is not stored. */
+enum pw_status pw_store_revocation_put_many(struct pw_store *s,
+                                            const struct pw_store_revocation *v,
+                                            const int64_t *rows, size_t n,
+                                            struct pw_error *err) PW_WARN_UNUSED;
 
 /* A key blocked for all future issuance (BR 6.1.1.3(4)). */
 struct pw_store_blocked_key {
@@ -686,6 +737,16 @@ enum pw_status pw_store_revoke_job_pending(struct pw_store *s, int64_t job_id, i
 enum pw_status pw_store_revoke_job_mark(struct pw_store *s, int64_t job_id, int64_t seq,
                                         const char *outcome, int64_t at,
                                         struct pw_error *err) PW_WARN_UNUSED;
+/* The longest seq range pw_store_revoke_job_mark_range takes. */
+#define PW_STORE_JOB_MARK_RANGE_MAX 100000
+/* Marks every item of the job with first_seq <= seq <= last_seq that is not
+ * done yet with this outcome, and counts them into the job's done total:
+ * the same as pw_store_revoke_job_mark on each seq of the range, in a few
+ * statements. At most PW_STORE_JOB_MARK_RANGE_MAX seqs. */
+enum pw_status pw_store_revoke_job_mark_range(struct pw_store *s, int64_t job_id,
+                                              int64_t first_seq, int64_t last_seq,
+                                              const char *outcome, int64_t at,
+                                              struct pw_error *err) PW_WARN_UNUSED;
 /* Marks the job finished. */
 enum pw_status pw_store_revoke_job_finish(struct pw_store *s, int64_t job_id, int64_t at,
                                           struct pw_error *err) PW_WARN_UNUSED;

@@ -56,6 +56,7 @@ enum pw_status pw_revoke_bulk_run(struct pw_store *s, const struct pw_revoke_bul
 {
 	struct pw_store_revoke_job job;
 	struct pw_store_job_item *items = NULL;
+	struct pw_revoke_defer *defer = NULL;
 	struct pw_revoke_request req;
 	struct pw_revoke_result rr;
 	uint8_t key[32];
@@ -129,7 +130,8 @@ enum pw_status pw_revoke_bulk_run(struct pw_store *s, const struct pw_revoke_bul
 		goto out;
 
 	items = malloc(batch * sizeof *items);
-	if (items == NULL) {
+	defer = malloc(sizeof *defer);
+	if (items == NULL || defer == NULL) {
 		st = pw_error_set(err, PW_ERR_NOMEM, 0, 0, NULL, "out of memory");
 		goto out;
 	}
@@ -154,9 +156,15 @@ enum pw_status pw_revoke_bulk_run(struct pw_store *s, const struct pw_revoke_bul
 			goto out;
 		if (n == 0)
 			break; /* the finishing transaction stays open */
+		/* Items are marked done per run of equal outcomes: the pending items
+		 * come in seq order and every seq between two of them is done
+		 * already, so a seq range names exactly the run. */
+		const char *run_outcome = NULL;
+		int64_t run_first = 0, run_last = 0;
+		defer->n = 0;
 		for (size_t i = 0; i < n; i++) {
 			const char *outcome;
-			st = pw_revoke_cert(s, items[i].sha256, &req, &rr, err);
+			st = pw_revoke_cert_deferred(s, items[i].sha256, &req, &rr, defer, err);
 			if (st == PW_ERR_NOTFOUND) {
 				out->missing++;
 				outcome = "missing";
@@ -173,11 +181,23 @@ enum pw_status pw_revoke_bulk_run(struct pw_store *s, const struct pw_revoke_bul
 				if (rr.n == 2 && rr.v[1].outcome != PW_REVOKE_ALREADY)
 					out->twins++;
 			}
-			if ((st = pw_store_revoke_job_mark(s, job.id, items[i].seq, outcome, now, err)) !=
-			    PW_OK)
-				goto out;
+			if (run_outcome != NULL && strcmp(run_outcome, outcome) != 0) {
+				if ((st = pw_store_revoke_job_mark_range(s, job.id, run_first, run_last,
+				                                         run_outcome, now, err)) != PW_OK)
+					goto out;
+				run_outcome = NULL;
+			}
+			if (run_outcome == NULL) {
+				run_outcome = outcome;
+				run_first = items[i].seq;
+			}
+			run_last = items[i].seq;
 			after = items[i].seq;
 		}
+		if ((st = pw_revoke_defer_flush(s, defer, err)) != PW_OK ||
+		    (st = pw_store_revoke_job_mark_range(s, job.id, run_first, run_last, run_outcome,
+		                                         now, err)) != PW_OK)
+			goto out;
 		if ((st = pw_store_commit(s, err)) != PW_OK) {
 			in_txn = 0;
 			goto out;
@@ -207,5 +227,6 @@ out:
 	if (in_txn)
 		pw_store_rollback(s);
 	free(items);
+	free(defer);
 	return st;
 }

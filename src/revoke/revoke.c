@@ -226,8 +226,17 @@ int pw_revoke_one(struct pw_store *s, const uint8_t sha256[32], int precert, con
 	    payload, &nr.event_id, NULL, err);
 	if (st != PW_OK)
 		goto out;
-	if ((st = pw_store_revocation_put(s, &nr, err)) != PW_OK)
+	if (known != NULL && known->defer != NULL) {
+		struct pw_revoke_defer *d = known->defer;
+		if (d->n == PW_REVOKE_DEFER_MAX && (st = pw_revoke_defer_flush(s, d, err)) != PW_OK)
+			goto out;
+		d->v[d->n] = nr;
+		d->rows[d->n] = known->row;
+		memcpy(&d->prefix[d->n], sha256, sizeof d->prefix[0]);
+		d->n++;
+	} else if ((st = pw_store_revocation_put(s, &nr, err)) != PW_OK) {
 		goto out;
+	}
 	set_item(out, &nr, precert, outcome);
 	ok = 1;
 out:
@@ -236,9 +245,37 @@ out:
 	return ok;
 }
 
-enum pw_status pw_revoke_cert(struct pw_store *s, const uint8_t sha256[32],
-                              const struct pw_revoke_request *req, struct pw_revoke_result *out,
-                              struct pw_error *err)
+enum pw_status pw_revoke_defer_flush(struct pw_store *s, struct pw_revoke_defer *d,
+                                     struct pw_error *err)
+{
+	enum pw_status st = pw_store_revocation_put_many(s, d->v, d->rows, d->n, err);
+	d->n = 0;
+	/* Every held row's certificate was read in this transaction: one that is
+	 * gone now is a store fault, never a "missing" item of the caller's. */
+	if (st == PW_ERR_NOTFOUND) {
+		char why[PW_ERROR_MSG_MAX];
+		snprintf(why, sizeof why, "%s", err != NULL ? err->msg : "");
+		st = pw_error_set(err, PW_ERR_STORE, 0, 0, "revocation",
+		                  "writing held-back revocations: %.160s", why);
+	}
+	return st;
+}
+
+/* 1 if a revocation of sha256 is held back in d. */
+static int defer_has(const struct pw_revoke_defer *d, const uint8_t sha256[32])
+{
+	uint64_t p;
+	memcpy(&p, sha256, sizeof p);
+	for (size_t i = 0; i < d->n; i++)
+		if (d->prefix[i] == p && memcmp(d->v[i].sha256, sha256, 32) == 0)
+			return 1;
+	return 0;
+}
+
+static enum pw_status revoke_cert(struct pw_store *s, const uint8_t sha256[32],
+                                  const struct pw_revoke_request *req,
+                                  struct pw_revoke_result *out, struct pw_revoke_defer *d,
+                                  struct pw_error *err)
 {
 	struct pw_revoke_request r;
 	struct pw_store_cert_state cs;
@@ -248,6 +285,9 @@ enum pw_status pw_revoke_cert(struct pw_store *s, const uint8_t sha256[32],
 
 	if (s == NULL || sha256 == NULL || req == NULL || out == NULL)
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
+	if (d != NULL && !pw_store_in_transaction(s))
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL,
+		                    "held-back revocations need the caller's transaction");
 	memset(out, 0, sizeof *out);
 	if (!pw_revoke_reason_allowed(req->has_reason, req->reason))
 		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "reason",
@@ -268,8 +308,20 @@ enum pw_status pw_revoke_cert(struct pw_store *s, const uint8_t sha256[32],
 	/* One query for the object, its twin and both revocations. */
 	if ((st = pw_store_cert_state(s, sha256, &cs, err)) != PW_OK)
 		goto out;
+	/* A revocation of either still held back is not in what was read: write
+	 * the held rows, then read again (a list naming a certificate and its
+	 * precertificate, or one certificate twice, is revoked once). */
+	if (d != NULL && d->n > 0 &&
+	    (defer_has(d, sha256) || (cs.has_twin && defer_has(d, cs.twin)))) {
+		if ((st = pw_revoke_defer_flush(s, d, err)) != PW_OK ||
+		    (st = pw_store_cert_state(s, sha256, &cs, err)) != PW_OK)
+			goto out;
+	}
+	memset(&known, 0, sizeof known);
+	known.defer = d;
 	known.revoked = cs.revoked;
 	known.rv = cs.rv;
+	known.row = cs.row;
 	if (!pw_revoke_one(s, sha256, cs.precert, cs.has_twin ? cs.twin : NULL, &r, &known,
 	                   &out->v[0], &st, err))
 		goto out;
@@ -279,6 +331,7 @@ enum pw_status pw_revoke_cert(struct pw_store *s, const uint8_t sha256[32],
 	if (cs.has_twin) {
 		known.revoked = cs.twin_revoked;
 		known.rv = cs.twin_rv;
+		known.row = cs.twin_row;
 		if (!pw_revoke_one(s, cs.twin, !cs.precert, sha256, &r, &known, &out->v[1], &st, err))
 			goto out;
 		out->n = 2;
@@ -293,4 +346,21 @@ out:
 	if (st != PW_OK)
 		memset(out, 0, sizeof *out);
 	return st;
+}
+
+enum pw_status pw_revoke_cert(struct pw_store *s, const uint8_t sha256[32],
+                              const struct pw_revoke_request *req, struct pw_revoke_result *out,
+                              struct pw_error *err)
+{
+	return revoke_cert(s, sha256, req, out, NULL, err);
+}
+
+enum pw_status pw_revoke_cert_deferred(struct pw_store *s, const uint8_t sha256[32],
+                                       const struct pw_revoke_request *req,
+                                       struct pw_revoke_result *out, struct pw_revoke_defer *d,
+                                       struct pw_error *err)
+{
+	if (d == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
+	return revoke_cert(s, sha256, req, out, d, err);
 }

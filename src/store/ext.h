@@ -63,6 +63,13 @@ struct pw_store_ext_ops {
 	                           const char *outcome, int64_t at, struct pw_error *err);
 	enum pw_status (*job_finish)(struct pw_store *s, int64_t job_id, int64_t at,
 	                             struct pw_error *err);
+	/* Optional batch forms (NULL: store_ext.c loops over revocation_put and
+	 * job_mark, with the same result). */
+	enum pw_status (*revocation_put_many)(struct pw_store *s, const struct pw_store_revocation *v,
+	                                      const int64_t *rows, size_t n, struct pw_error *err);
+	enum pw_status (*job_mark_range)(struct pw_store *s, int64_t job_id, int64_t first_seq,
+	                                 int64_t last_seq, const char *outcome, int64_t at,
+	                                 struct pw_error *err);
 };
 
 /* The SQLite implementation (sqlite_events.c, sqlite_revocation.c,

@@ -493,14 +493,17 @@ static enum pw_status migrate(struct pg_store *q, int flags, struct pw_error *er
 	    (st = one_int_simple(q, "SELECT COALESCE(MAX(version), 0) FROM schema_version", &version,
 	                         err)) != PW_OK)
 		goto fail;
-	if (version == 0 && others > 0) {
-		st = pw_error_set(err, PW_ERR_STORE, 0, 0, "schema",
-		                  "not a pkiward store (the database holds other tables)");
-		goto fail;
-	}
+	/* Without CREATE, any database that is not a pkiward store is "not
+	 * found", as store.h promises and SQLite answers; only an init refuses
+	 * another application's tables. */
 	if (version == 0 && !(flags & PW_STORE_CREATE)) {
 		st = pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "store",
 		                  "no pkiward store in this database (run `pkiward init`)");
+		goto fail;
+	}
+	if (version == 0 && others > 0) {
+		st = pw_error_set(err, PW_ERR_STORE, 0, 0, "schema",
+		                  "not a pkiward store (the database holds other tables)");
 		goto fail;
 	}
 	if (version > PW_PG_N_MIGRATIONS) {

@@ -32,8 +32,12 @@
 /* Page cache per handle (KiB, negative = size in KiB for SQLite). Large
  * enough to keep the hash indexes of ~1M certificates hot during ingest. */
 #define PW_SQLITE_CACHE_KIB 524288
-/* Memory-mapped I/O window (bytes). */
-#define PW_SQLITE_MMAP_BYTES ((int64_t)1 << 30)
+/* Memory-mapped I/O window (bytes). SQLite clamps it to its compile-time
+ * SQLITE_MAX_MMAP_SIZE (Debian: 0x7fff0000), so asking for more costs
+ * nothing and covers a 1M-certificate base (~2.2 GB) as far as the build
+ * allows: pages past the window are read with one pread() each, several µs
+ * per certificate row on a random lookup (issue 2). */
+#define PW_SQLITE_MMAP_BYTES ((int64_t)64 << 30)
 /* Prepared find statements kept per handle (one per filter combination). */
 #define PW_SQLITE_QUERY_CACHE 32
 

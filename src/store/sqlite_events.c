@@ -55,6 +55,21 @@ const char pw_sqlite_migration_2[] =
 	" outcome TEXT,"
 	" PRIMARY KEY (job_id, seq));";
 
+#define REV_UPSERT                                                                          \
+	" ON CONFLICT (cert_id) DO UPDATE SET revoked_at = excluded.revoked_at,"               \
+	" reason = excluded.reason, event_id = excluded.event_id,"                           \
+	" requested_at = excluded.requested_at, deadline = excluded.deadline"
+#define REV_V1 "(?,?,?,?,?,?,?)"
+#define REV_V4 REV_V1 "," REV_V1 "," REV_V1 "," REV_V1
+#define REV_V16 REV_V4 "," REV_V4 "," REV_V4 "," REV_V4
+#define REV_VALUES_32 REV_V16 "," REV_V16
+#define ITEM_V1 "(?,?,?)"
+#define ITEM_V4 ITEM_V1 "," ITEM_V1 "," ITEM_V1 "," ITEM_V1
+#define ITEM_V16 ITEM_V4 "," ITEM_V4 "," ITEM_V4 "," ITEM_V4
+#define ITEM_VALUES_64 ITEM_V16 "," ITEM_V16 "," ITEM_V16 "," ITEM_V16
+_Static_assert(PW_SQLITE_REV_ROWS == 32 && PW_SQLITE_JOB_ITEM_ROWS == 64,
+               "the VALUES lists below are written for these sizes");
+
 const char *const pw_sqlite_xstmt_sql[X_COUNT_] = {
 	[X_EVENT_HEAD] = "SELECT id, hash FROM event_head WHERE one = 1",
 	[X_EVENT_INS] = "INSERT INTO event (id, at, kind, subject, actor, payload, prev_hash, hash)"
@@ -100,12 +115,30 @@ const char *const pw_sqlite_xstmt_sql[X_COUNT_] = {
 	 * (issuer_name_sha256, serial, precert) unique index finds it. */
 	[X_CERT_STATE] = "SELECT c.precert, r.revoked_at, r.reason, r.event_id, r.requested_at,"
 	                 " r.deadline, t.sha256, tr.revoked_at, tr.reason, tr.event_id,"
-	                 " tr.requested_at, tr.deadline"
+	                 " tr.requested_at, tr.deadline, c.id, t.id"
 	                 " FROM certificate c LEFT JOIN revocation r ON r.cert_id = c.id"
 	                 " LEFT JOIN certificate t ON t.issuer_name_sha256 = c.issuer_name_sha256"
 	                 " AND t.serial = c.serial AND t.precert <> c.precert"
 	                 " AND t.link_sha256 = c.link_sha256"
 	                 " LEFT JOIN revocation tr ON tr.cert_id = t.id WHERE c.sha256 = ?",
+	/* The batch forms of X_REV_PUT: the certificate by the row id that
+	 * X_CERT_STATE gave, the SHA-256 still compared (a stale id writes
+	 * nothing and is reported); the unary + keeps the planner on the row id
+	 * instead of a second search of the SHA-256 index. CROSS JOIN keeps the
+	 * VALUES order, so the publish trigger numbers the changes in the order
+	 * given. */
+	[X_REV_PUT_ROW] = "INSERT INTO revocation (cert_id, revoked_at, reason, event_id, requested_at,"
+	                  " deadline) SELECT id, ?3, ?4, ?5, ?6, ?7 FROM certificate"
+	                  " WHERE id = ?1 AND +sha256 = ?2" REV_UPSERT,
+	[X_REV_PUT_ROWS] = "INSERT INTO revocation (cert_id, revoked_at, reason, event_id, requested_at,"
+	                   " deadline) SELECT c.id, v.column3, v.column4, v.column5, v.column6,"
+	                   " v.column7 FROM (VALUES " REV_VALUES_32 ") v CROSS JOIN certificate c"
+	                   " WHERE c.id = v.column1 AND +c.sha256 = v.column2" REV_UPSERT,
+	[X_JOB_ITEM_INS_MANY] = "INSERT INTO revoke_job_item (job_id, seq, sha256) VALUES "
+	                        ITEM_VALUES_64,
+	[X_JOB_MARK_RANGE] = "UPDATE revoke_job_item SET done_at = ?1, outcome = ?2 WHERE job_id = ?3"
+	                     " AND seq BETWEEN ?4 AND ?5 AND done_at IS NULL",
+	[X_JOB_DONE_ADD] = "UPDATE revoke_job SET done = done + ?2 WHERE id = ?1",
 };
 
 struct sq_ext {
@@ -339,4 +372,6 @@ const struct pw_store_ext_ops pw_sqlite_ext_ops = {
 	.job_pending = pw_sqlite_job_pending,
 	.job_mark = pw_sqlite_job_mark,
 	.job_finish = pw_sqlite_job_finish,
+	.revocation_put_many = pw_sqlite_revocation_put_many,
+	.job_mark_range = pw_sqlite_job_mark_range,
 };

@@ -36,8 +36,20 @@ enum xstmt_id {
 	X_JOB_DONE_INC,
 	X_JOB_FINISH,
 	X_CERT_STATE,
+	X_REV_PUT_ROW,
+	X_REV_PUT_ROWS,
+	X_JOB_ITEM_INS_MANY,
+	X_JOB_MARK_RANGE,
+	X_JOB_DONE_ADD,
 	X_COUNT_
 };
+
+/* Rows written by one statement of the batch forms (X_REV_PUT_ROWS,
+ * X_JOB_ITEM_INS_MANY): a multi-row statement pays SQLite's per-statement
+ * work (statement journal, cursors, the publish triggers' setup) once for
+ * the group. Bound parameters stay far below SQLITE_MAX_VARIABLE_NUMBER. */
+#define PW_SQLITE_REV_ROWS 32
+#define PW_SQLITE_JOB_ITEM_ROWS 64
 
 extern const char *const pw_sqlite_xstmt_sql[X_COUNT_];
 
@@ -79,6 +91,12 @@ enum pw_status pw_sqlite_job_mark(struct pw_store *s, int64_t job_id, int64_t se
                                   const char *outcome, int64_t at, struct pw_error *err);
 enum pw_status pw_sqlite_job_finish(struct pw_store *s, int64_t job_id, int64_t at,
                                     struct pw_error *err);
+enum pw_status pw_sqlite_revocation_put_many(struct pw_store *s,
+                                             const struct pw_store_revocation *v,
+                                             const int64_t *rows, size_t n, struct pw_error *err);
+enum pw_status pw_sqlite_job_mark_range(struct pw_store *s, int64_t job_id, int64_t first_seq,
+                                        int64_t last_seq, const char *outcome, int64_t at,
+                                        struct pw_error *err);
 enum pw_status pw_sqlite_report_add(struct pw_store *s, const struct pw_store_problem_report *r,
                                     int64_t *out_id, struct pw_error *err);
 enum pw_status pw_sqlite_report_set_status(struct pw_store *s, int64_t id, const char *status,

@@ -72,10 +72,12 @@ enum pw_status pw_sqlite_cert_state(struct pw_store *s, const uint8_t sha256[32]
 	if (rc == SQLITE_ROW) {
 		out->precert = sqlite3_column_int(st, 0) != 0;
 		out->revoked = column_revocation(st, 1, sha256, &out->rv);
+		out->row = sqlite3_column_int64(st, 12);
 		if (sqlite3_column_bytes(st, 6) == 32) {
 			out->has_twin = 1;
 			memcpy(out->twin, sqlite3_column_blob(st, 6), 32);
 			out->twin_revoked = column_revocation(st, 7, out->twin, &out->twin_rv);
+			out->twin_row = sqlite3_column_int64(st, 13);
 		}
 	} else if (rc == SQLITE_DONE) {
 		pw_hex_encode(sha256, 32, hex);
@@ -114,6 +116,72 @@ enum pw_status pw_sqlite_revocation_put(struct pw_store *s, const struct pw_stor
 		pw_hex_encode(r->sha256, 32, hex);
 		return pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "sha256",
 		                    "no certificate with SHA-256 %s in the store", hex);
+	}
+	return PW_OK;
+}
+
+/* Binds revocation r at parameters base+1 .. base+7 of X_REV_PUT_ROW(S):
+ * row id, SHA-256, revoked_at, reason, event_id, requested_at, deadline. */
+static void bind_rev_row(sqlite3_stmt *st, int base, const struct pw_store_revocation *r,
+                         int64_t row)
+{
+	sqlite3_bind_int64(st, base + 1, row);
+	sqlite3_bind_blob(st, base + 2, r->sha256, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 3, r->revoked_at);
+	if (r->has_reason)
+		sqlite3_bind_int(st, base + 4, (int)r->reason);
+	else
+		sqlite3_bind_null(st, base + 4);
+	if (r->event_id > 0)
+		sqlite3_bind_int64(st, base + 5, r->event_id);
+	else
+		sqlite3_bind_null(st, base + 5);
+	sqlite3_bind_int64(st, base + 6, r->requested_at);
+	sqlite3_bind_int64(st, base + 7, r->deadline);
+}
+
+enum pw_status pw_sqlite_revocation_put_many(struct pw_store *s,
+                                             const struct pw_store_revocation *v,
+                                             const int64_t *rows, size_t n, struct pw_error *err)
+{
+	char hex[65];
+	enum pw_status ret;
+	size_t i = 0;
+	while (i < n) {
+		/* A full group of objects whose row ids are known: one statement. */
+		size_t k = 0;
+		while (rows != NULL && k < PW_SQLITE_REV_ROWS && i + k < n && rows[i + k] > 0)
+			k++;
+		sqlite3_stmt *st;
+		if (k == PW_SQLITE_REV_ROWS) {
+			if ((st = pw_sqlite_xstmt(s, X_REV_PUT_ROWS, err)) == NULL)
+				return PW_ERR_STORE;
+			for (size_t j = 0; j < k; j++)
+				bind_rev_row(st, 7 * (int)j, &v[i + j], rows[i + j]);
+		} else if (rows != NULL && rows[i] > 0) {
+			k = 1;
+			if ((st = pw_sqlite_xstmt(s, X_REV_PUT_ROW, err)) == NULL)
+				return PW_ERR_STORE;
+			bind_rev_row(st, 0, &v[i], rows[i]);
+		} else {
+			if ((ret = pw_sqlite_revocation_put(s, &v[i], err)) != PW_OK)
+				return ret;
+			i++;
+			continue;
+		}
+		if ((ret = pw_sqlite_xrun(s, st, "revocation", err)) != PW_OK)
+			return ret;
+		/* Each VALUES row inserts or updates exactly one revocation when its
+		 * certificate is the one named; fewer changes: a row id or SHA-256
+		 * that names no stored certificate. */
+		if ((size_t)sqlite3_changes(pw_store_sqlite_get0_db(s)) != k) {
+			pw_hex_encode(v[i].sha256, 32, hex);
+			return pw_error_set(err, PW_ERR_NOTFOUND, 0, 0, "sha256",
+			                    "%zu of the %zu certificates from SHA-256 %s on are not stored "
+			                    "under the row ids given",
+			                    k - (size_t)sqlite3_changes(pw_store_sqlite_get0_db(s)), k, hex);
+		}
+		i += k;
 	}
 	return PW_OK;
 }
@@ -231,7 +299,20 @@ enum pw_status pw_sqlite_job_create(struct pw_store *s, const struct pw_store_re
 	if ((ret = pw_sqlite_xrun(s, st, "revoke_job", err)) != PW_OK)
 		return ret;
 	int64_t id = sqlite3_last_insert_rowid(pw_store_sqlite_get0_db(s));
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+	/* Whole groups in one statement each, the rest one by one. */
+	for (; i + PW_SQLITE_JOB_ITEM_ROWS <= n; i += PW_SQLITE_JOB_ITEM_ROWS) {
+		if ((st = pw_sqlite_xstmt(s, X_JOB_ITEM_INS_MANY, err)) == NULL)
+			return PW_ERR_STORE;
+		for (int r = 0; r < PW_SQLITE_JOB_ITEM_ROWS; r++) {
+			sqlite3_bind_int64(st, 3 * r + 1, id);
+			sqlite3_bind_int64(st, 3 * r + 2, (int64_t)i + r + 1);
+			sqlite3_bind_blob(st, 3 * r + 3, sha256s + 32 * (i + (size_t)r), 32, SQLITE_STATIC);
+		}
+		if ((ret = pw_sqlite_xrun(s, st, "revoke_job_item", err)) != PW_OK)
+			return ret;
+	}
+	for (; i < n; i++) {
 		if ((st = pw_sqlite_xstmt(s, X_JOB_ITEM_INS, err)) == NULL)
 			return PW_ERR_STORE;
 		sqlite3_bind_int64(st, 1, id);
@@ -293,6 +374,32 @@ enum pw_status pw_sqlite_job_mark(struct pw_store *s, int64_t job_id, int64_t se
 	if ((st = pw_sqlite_xstmt(s, X_JOB_DONE_INC, err)) == NULL)
 		return PW_ERR_STORE;
 	sqlite3_bind_int64(st, 1, job_id);
+	return pw_sqlite_xrun(s, st, "revoke_job", err);
+}
+
+enum pw_status pw_sqlite_job_mark_range(struct pw_store *s, int64_t job_id, int64_t first_seq,
+                                        int64_t last_seq, const char *outcome, int64_t at,
+                                        struct pw_error *err)
+{
+	enum pw_status ret;
+	sqlite3_stmt *st = pw_sqlite_xstmt(s, X_JOB_MARK_RANGE, err);
+	if (st == NULL)
+		return PW_ERR_STORE;
+	sqlite3_bind_int64(st, 1, at);
+	sqlite3_bind_text(st, 2, outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, job_id);
+	sqlite3_bind_int64(st, 4, first_seq);
+	sqlite3_bind_int64(st, 5, last_seq);
+	if ((ret = pw_sqlite_xrun(s, st, "revoke_job_item", err)) != PW_OK)
+		return ret;
+	/* Only items not done before count (as pw_sqlite_job_mark does). */
+	int marked = sqlite3_changes(pw_store_sqlite_get0_db(s));
+	if (marked == 0)
+		return PW_OK;
+	if ((st = pw_sqlite_xstmt(s, X_JOB_DONE_ADD, err)) == NULL)
+		return PW_ERR_STORE;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_int64(st, 2, marked);
 	return pw_sqlite_xrun(s, st, "revoke_job", err);
 }
 

@@ -139,6 +139,34 @@ enum pw_status pw_store_revocation_put(struct pw_store *s, const struct pw_store
 	return pw_store_txn_end(s, own, st, err);
 }
 
+enum pw_status pw_store_revocation_put_many(struct pw_store *s,
+                                            const struct pw_store_revocation *v,
+                                            const int64_t *rows, size_t n,
+                                            struct pw_error *err)
+{
+	int own;
+	enum pw_status st = check(s, 1, err);
+	if (st != PW_OK)
+		return st;
+	if (n > 0 && v == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL argument");
+	for (size_t i = 0; i < n; i++)
+		if (v[i].has_reason && v[i].reason > 10)
+			return pw_error_set(err, PW_ERR_USAGE, 0, 0, "reason",
+			                    "CRLReason %u is not defined (RFC 5280 §5.3.1)", v[i].reason);
+	if (n == 0)
+		return PW_OK;
+	if ((st = pw_store_txn_start(s, &own, err)) != PW_OK)
+		return st;
+	if (s->ops->ext->revocation_put_many != NULL) {
+		st = s->ops->ext->revocation_put_many(s, v, rows, n, err);
+	} else {
+		for (size_t i = 0; i < n && st == PW_OK; i++)
+			st = s->ops->ext->revocation_put(s, &v[i], err);
+	}
+	return pw_store_txn_end(s, own, st, err);
+}
+
 struct cert_state_ctx {
 	int found;
 	struct pw_store_cert_state *out;
@@ -340,6 +368,33 @@ enum pw_status pw_store_revoke_job_mark(struct pw_store *s, int64_t job_id, int6
 	if ((st = pw_store_txn_start(s, &own, err)) != PW_OK)
 		return st;
 	st = s->ops->ext->job_mark(s, job_id, seq, outcome, at, err);
+	return pw_store_txn_end(s, own, st, err);
+}
+
+enum pw_status pw_store_revoke_job_mark_range(struct pw_store *s, int64_t job_id,
+                                              int64_t first_seq, int64_t last_seq,
+                                              const char *outcome, int64_t at,
+                                              struct pw_error *err)
+{
+	int own;
+	enum pw_status st = check(s, 1, err);
+	if (st != PW_OK)
+		return st;
+	if (outcome == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL outcome");
+	if (first_seq < 1 || last_seq < first_seq ||
+	    last_seq - first_seq >= PW_STORE_JOB_MARK_RANGE_MAX)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "seq",
+		                    "seq range %lld..%lld is empty or longer than %d", (long long)first_seq,
+		                    (long long)last_seq, PW_STORE_JOB_MARK_RANGE_MAX);
+	if ((st = pw_store_txn_start(s, &own, err)) != PW_OK)
+		return st;
+	if (s->ops->ext->job_mark_range != NULL) {
+		st = s->ops->ext->job_mark_range(s, job_id, first_seq, last_seq, outcome, at, err);
+	} else {
+		for (int64_t seq = first_seq; seq <= last_seq && st == PW_OK; seq++)
+			st = s->ops->ext->job_mark(s, job_id, seq, outcome, at, err);
+	}
 	return pw_store_txn_end(s, own, st, err);
 }
 
