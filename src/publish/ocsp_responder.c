@@ -955,9 +955,11 @@ enum pw_status pw_ocsp_responder_refresh(struct pw_ocsp_responder *r, struct pw_
 	/* A CA registered since start-up (`pkiward ca add`) is served from
 	 * the next check on, without a restart. */
 	if (ac.now - r->last_ca_check >= PW_OCSP_NEW_CA_CHECK_SECS) {
+		/* Marked before trying: a CA that cannot be set up (say, its key
+		 * is unreadable) is retried at the next check, not every poll. */
+		r->last_ca_check = ac.now;
 		if ((st = add_new_cas(r, ac.now, err)) != PW_OK)
 			goto out;
-		r->last_ca_check = ac.now;
 	}
 	st = PW_OK;
 out:
