@@ -1273,6 +1273,19 @@ void pw_http_server_request_stop(struct pw_http_server *s)
 		atomic_store(&s->stop_requested, 1);
 }
 
+/* Stops the access-log flusher thread, if it runs, and waits for it. */
+static void stop_log_thread(struct pw_http_server *s)
+{
+	if (!s->log_thread_started)
+		return;
+	pthread_mutex_lock(&s->log_stop_mu);
+	s->log_stop = 1;
+	pthread_cond_signal(&s->log_stop_cv);
+	pthread_mutex_unlock(&s->log_stop_mu);
+	pthread_join(s->log_thread, NULL);
+	s->log_thread_started = 0;
+}
+
 void pw_http_server_stop(struct pw_http_server *s)
 {
 	if (!s || !s->started || s->stopped)
@@ -1291,14 +1304,7 @@ void pw_http_server_stop(struct pw_http_server *s)
 	}
 	MHD_stop_daemon(s->d);
 	s->d = NULL;
-	if (s->log_thread_started) {
-		pthread_mutex_lock(&s->log_stop_mu);
-		s->log_stop = 1;
-		pthread_cond_signal(&s->log_stop_cv);
-		pthread_mutex_unlock(&s->log_stop_mu);
-		pthread_join(s->log_thread, NULL);
-		s->log_thread_started = 0;
-	}
+	stop_log_thread(s);
 	log_flush_all(s); /* after the pool: nothing appends any more */
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
@@ -1317,14 +1323,7 @@ void pw_http_server_free(struct pw_http_server *s)
 		free(s->routes[i].method);
 		free(s->routes[i].prefix);
 	}
-	if (s->log_thread_started) {
-		/* Started but never stopped (start failed after the flusher). */
-		pthread_mutex_lock(&s->log_stop_mu);
-		s->log_stop = 1;
-		pthread_cond_signal(&s->log_stop_cv);
-		pthread_mutex_unlock(&s->log_stop_mu);
-		pthread_join(s->log_thread, NULL);
-	}
+	stop_log_thread(s); /* started but never stopped if start failed after the flusher */
 	if (s->log) {
 		log_flush_all(s);
 		for (size_t i = 0; i < PW_HTTP_LOG_SHARDS; i++)
