@@ -2,7 +2,7 @@
  * 370,000, the size of the http-01 incident) including CRL republication.
  *
  *   bench_bulk_revoke --ca CA.pem --key CA.key [--n N] [--batch B]
- *                     [--republish-ms MS] [--db PATH] [--crl-dir DIR]
+ *                     [--republish-ms MS] [--db PATH] [--crl-dir DIR] [--ocsp]
  *
  * The CA (for instance gen_corpus's corpus/ca/e1.pem and e1.key) is ingested
  * and registered for publication; N leaf certificate rows under it are bulk
@@ -11,7 +11,14 @@
  * per-certificate revocation rows and hash-chained events, done marks per
  * batch) with the full CRL regenerated, signed, linted and written after a
  * batch at most every --republish-ms and at the end. Reports wall and CPU
- * time (getrusage) and the share spent republishing. */
+ * time (getrusage) and the share spent republishing.
+ *
+ * With --ocsp, an OCSP responder (pw_ocsp_responder_new, as `pkiward ocsp
+ * serve` runs it, with its refresher thread and pre-signing on) follows the
+ * store in the same process during the run; the figure is the time until it
+ * has applied every revocation (its generation reaches the store's) and
+ * re-signed each revoked certificate's responses, from the start of the
+ * plan. The process CPU time then includes the responder's thread. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +28,7 @@
 #include <sqlite3.h>
 
 #include "bench_common.h"
+#include "pkiward/ocsp.h"
 #include "pkiward/publish.h"
 #include "pkiward/revoke_plan.h"
 #include "pkiward/store.h"
@@ -89,6 +97,7 @@ int main(int argc, char **argv)
 	int64_t interval = 2000;
 	const char *ca = NULL, *key = NULL, *db_path = "/tmp/bench_bulk_revoke.db";
 	const char *crl_dir = "/tmp/bench_bulk_revoke.crl";
+	int ocsp = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--n") == 0 && i + 1 < argc)
 			n = strtoull(argv[++i], NULL, 10);
@@ -104,9 +113,11 @@ int main(int argc, char **argv)
 			db_path = argv[++i];
 		else if (strcmp(argv[i], "--crl-dir") == 0 && i + 1 < argc)
 			crl_dir = argv[++i];
+		else if (strcmp(argv[i], "--ocsp") == 0)
+			ocsp = 1;
 		else {
 			fprintf(stderr, "usage: bench_bulk_revoke --ca CA.pem --key CA.key [--n N] [--batch B]"
-			                " [--republish-ms MS] [--db PATH] [--crl-dir DIR]\n");
+			                " [--republish-ms MS] [--db PATH] [--crl-dir DIR] [--ocsp]\n");
 			return 2;
 		}
 	}
@@ -185,6 +196,21 @@ int main(int argc, char **argv)
 	sqlite3_finalize(st);
 	sqlite3_close(rd);
 
+	struct pw_ocsp_responder *resp = NULL;
+	if (ocsp) {
+		struct pw_ocsp_config oc;
+		double r0 = bench_now();
+		pw_ocsp_config_init(&oc);
+		if (pw_ocsp_responder_new(db_path, &oc, &resp, &err) != PW_OK) {
+			fprintf(stderr, "bench_bulk_revoke: ocsp: %s: %s\n", err.field, err.msg);
+			return 2;
+		}
+		struct pw_ocsp_stats os;
+		pw_ocsp_responder_stats(resp, &os);
+		printf("ocsp responder: %llu serials indexed in %.1f s\n",
+		       (unsigned long long)os.serials, bench_now() - r0);
+	}
+
 	double w0 = bench_now(), c0 = cpu_self();
 	struct pw_revoke_plan_spec ps = {.sha256s = list, .n = k, .source = "bench",
 	                                 .has_reason = 1, .reason = PW_REVOKE_SUPERSEDED,
@@ -215,6 +241,40 @@ int main(int argc, char **argv)
 	       res.republish_errors ? ": " : "", res.republish_errors ? res.last_republish_error.msg : "",
 	       (unsigned long long)pub.entries, pub.wall, pub.cpu, ec > 0 ? 100 * pub.cpu / ec : 0);
 	printf("total (plan + execute incl. republication): wall %.2f s cpu %.2f s\n", pw + ew, pc + ec);
+	if (resp != NULL) {
+		/* Republished: the responder applied the last generation, so
+		 * every revoked certificate answers revoked (signed on request
+		 * until pre-signed). Then pre-signed: the background pass has
+		 * re-signed the SHA-1 responses of the bulk changes. */
+		uint64_t g = 0;
+		struct pw_ocsp_stats os;
+		if (pw_publish_generation(s, &g, &err) != PW_OK)
+			return 2;
+		for (;;) {
+			pw_ocsp_responder_stats(resp, &os);
+			if ((os.generation >= g && os.resigned_on_change >= res.bulk.revoked) ||
+			    bench_now() - w0 > 600)
+				break;
+			usleep(5000);
+		}
+		double aw = bench_now() - w0 + pw;
+		printf("ocsp: generation %llu of %llu applied, %llu statuses changed: every revoked"
+		       " certificate answers revoked %.2f s after the plan started (%.2f s after"
+		       " execution ended)\n",
+		       (unsigned long long)os.generation, (unsigned long long)g,
+		       (unsigned long long)os.resigned_on_change, aw, aw - (pw + ew));
+		for (;;) {
+			pw_ocsp_responder_stats(resp, &os);
+			if (!os.presigning || bench_now() - w0 > 900)
+				break;
+			usleep(5000);
+		}
+		double sw = bench_now() - w0 + pw, oc = cpu_self() - c0;
+		printf("ocsp: pre-signed (%llu signatures in all) %.2f s after the plan started;"
+		       " process cpu %.2f s\n",
+		       (unsigned long long)os.signatures, sw, pc + oc);
+		pw_ocsp_responder_free(resp);
+	}
 	pw_store_close(s);
 	free(list);
 	free(cd.der);

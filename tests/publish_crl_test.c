@@ -701,6 +701,27 @@ static int change_cb(void *ctx, const struct pw_publish_change *c)
 	return 1;
 }
 
+/* Rows of pw_store_publish_changed_rows, in the order they came. */
+struct changed_rows {
+	size_t n;
+	uint8_t sha[4][32];
+	int revoked[4];
+	int64_t revoked_at[4];
+	unsigned reason[4];
+};
+
+static int changed_row_cb(void *ctx, const struct pw_store_row *row)
+{
+	struct changed_rows *cr = ctx;
+	assert_true(cr->n < 4);
+	memcpy(cr->sha[cr->n], row->sha256, 32);
+	cr->revoked[cr->n] = row->revoked;
+	cr->revoked_at[cr->n] = row->revoked_at;
+	cr->reason[cr->n] = row->has_reason ? row->reason : 99;
+	cr->n++;
+	return 1;
+}
+
 /* Any revocation write moves the generation in its transaction (triggers);
  * monitor's first_seen columns do not. */
 static void test_generation(void **state)
@@ -732,6 +753,40 @@ static void test_generation(void **state)
 	assert_true(g2 > g1);
 	assert_int_equal(pw_store_publish_set_invalidity(f->s, f->leaves[0].sha, f->now, &err),
 	                 PW_ERR_NOTFOUND);
+
+	/* The same changes as rows with their state now, one per change in
+	 * generation order: since g0 leaf 1 twice (revoked, then its
+	 * invalidity date); since g2 nothing; a new revocation after g2 alone. */
+	{
+		struct changed_rows cr;
+		uint64_t g3;
+		memset(&cr, 0, sizeof cr);
+		assert_int_equal(pw_store_publish_changed_rows(f->s, g0, 0, changed_row_cb, &cr, &err),
+		                 PW_OK);
+		assert_int_equal(cr.n, 2);
+		for (size_t i = 0; i < 2; i++) {
+			assert_memory_equal(cr.sha[i], f->leaves[1].sha, 32);
+			assert_int_equal(cr.revoked[i], 1);
+			assert_int_equal(cr.revoked_at[i], f->now);
+			assert_int_equal(cr.reason[i], 4);
+		}
+		memset(&cr, 0, sizeof cr);
+		assert_int_equal(pw_store_publish_changed_rows(f->s, g2, 0, changed_row_cb, &cr, &err),
+		                 PW_OK);
+		assert_int_equal(cr.n, 0);
+		revoke_row(f->s, f->leaves[0].sha, f->now - 60, 0, 0);
+		assert_int_equal(pw_publish_generation(f->s, &g3, &err), PW_OK);
+		assert_int_equal(g3, g2 + 1);
+		assert_int_equal(pw_store_publish_changed_rows(f->s, g2, 0, changed_row_cb, &cr, &err),
+		                 PW_OK);
+		assert_int_equal(cr.n, 1);
+		assert_memory_equal(cr.sha[0], f->leaves[0].sha, 32);
+		assert_int_equal(cr.revoked[0], 1);
+		assert_int_equal(cr.revoked_at[0], f->now - 60);
+		assert_int_equal(cr.reason[0], 99); /* no reason code */
+		assert_int_equal(pw_store_publish_changed_rows(f->s, g0, 0, NULL, NULL, &err),
+		                 PW_ERR_USAGE);
+	}
 }
 
 /* The hand-written DER, checked by OpenSSL: parses, verifies with the CA

@@ -641,6 +641,88 @@ static void test_responder(void **state)
 	pw_ocsp_responder_free(r);
 }
 
+/* Revokes leaf i in the store through another handle (as `pkiward revoke`
+ * would), after `bumps` registry changes that move the generation without a
+ * revocation row. */
+static void revoke_leaf(struct pki *p, int i, int64_t now, int bumps)
+{
+	struct pw_store *s = NULL;
+	struct pw_store_revocation rv;
+	struct pw_error err;
+	unsigned char *der = NULL;
+	int dl = i2d_X509(p->leaf[i], &der);
+	uint8_t sha[32];
+	EVP_Digest(der, (size_t)dl, sha, NULL, EVP_sha256(), NULL);
+	OPENSSL_free(der);
+	assert_int_equal(pw_store_open(p->store, 0, &s, &err), PW_OK);
+	for (int b = 0; b < bumps; b++)
+		assert_int_equal(pw_publish_bump(s, &err), PW_OK);
+	memset(&rv, 0, sizeof(rv));
+	memcpy(rv.sha256, sha, 32);
+	rv.revoked_at = now - 5;
+	rv.has_reason = 1;
+	rv.reason = PW_REVOKE_KEY_COMPROMISE;
+	rv.requested_at = now - 5;
+	assert_int_equal(pw_store_revocation_put(s, &rv, &err), PW_OK);
+	pw_store_close(s);
+}
+
+/* A small change is re-signed while it is applied (both CertID hashes: the
+ * next request is a cache hit); a change of more than 512 generations (a
+ * bulk revocation) is applied without signing, answers revoked at once
+ * (signed on request) and is left to the background pre-sign pass. */
+static void test_responder_change_presign(void **state)
+{
+	struct pki *p = *state;
+	struct pw_ocsp_responder *r = NULL;
+	struct pw_ocsp_config cfg;
+	struct pw_ocsp_answer a;
+	struct pw_ocsp_stats s0, s1;
+	struct pw_error err;
+	uint8_t *req;
+	size_t len;
+	int64_t now = (int64_t)time(NULL);
+
+	pw_ocsp_config_init(&cfg);
+	cfg.no_thread = 1;
+	assert_int_equal(pw_ocsp_responder_new(p->store, &cfg, &r, &err), PW_OK);
+	pw_ocsp_responder_stats(r, &s0);
+	assert_int_equal(s0.signatures, 0);
+
+	revoke_leaf(p, 0, now, 0);
+	assert_int_equal(pw_ocsp_responder_refresh(r, &err), PW_OK);
+	pw_ocsp_responder_stats(r, &s1);
+	assert_int_equal(s1.resigned_on_change, 1);
+	assert_int_equal(s1.signatures, PW_OCSP_N_HASHES);
+	req = make_req(p->leaf[0], p->ca, EVP_sha256(), 0, &len);
+	pw_ocsp_respond(r, req, len, now, &a);
+	assert_int_equal(a.cert_status, PW_OCSP_REVOKED);
+	assert_int_equal(check_answer(&a, p->leaf[0], p->ca, EVP_sha256(), NULL),
+	                 V_OCSP_CERTSTATUS_REVOKED);
+	pw_ocsp_answer_release(&a);
+	OPENSSL_free(req);
+	pw_ocsp_responder_stats(r, &s1);
+	assert_int_equal(s1.signatures, PW_OCSP_N_HASHES); /* pre-signed: a cache hit */
+	assert_int_equal(s1.cache_hits, 1);
+
+	revoke_leaf(p, 1, now, 600);
+	assert_int_equal(pw_ocsp_responder_refresh(r, &err), PW_OK);
+	pw_ocsp_responder_stats(r, &s1);
+	assert_int_equal(s1.resigned_on_change, 2);
+	assert_int_equal(s1.signatures, PW_OCSP_N_HASHES); /* nothing signed yet */
+	req = make_req(p->leaf[1], p->ca, EVP_sha1(), 0, &len);
+	pw_ocsp_respond(r, req, len, now, &a);
+	assert_int_equal(a.cert_status, PW_OCSP_REVOKED);
+	assert_int_equal(check_answer(&a, p->leaf[1], p->ca, EVP_sha1(), NULL),
+	                 V_OCSP_CERTSTATUS_REVOKED);
+	pw_ocsp_answer_release(&a);
+	OPENSSL_free(req);
+	pw_ocsp_responder_stats(r, &s1);
+	assert_int_equal(s1.signatures, PW_OCSP_N_HASHES + 1); /* signed on request */
+	assert_int_equal(s1.presigning, 0);                    /* no refresher thread */
+	pw_ocsp_responder_free(r);
+}
+
 static void test_config_limits(void **state)
 {
 	struct pki *p = *state;
@@ -668,6 +750,7 @@ int main(void)
 		cmocka_unit_test(test_get_decode),
 		cmocka_unit_test(test_writer),
 		cmocka_unit_test_setup_teardown(test_responder, pki_setup, pki_teardown),
+		cmocka_unit_test_setup_teardown(test_responder_change_presign, pki_setup, pki_teardown),
 		cmocka_unit_test_setup_teardown(test_config_limits, pki_setup, pki_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

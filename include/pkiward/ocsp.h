@@ -219,7 +219,10 @@ struct pw_ocsp_stats {
 	uint64_t cache_hits;
 	uint64_t serials;           /* serials indexed */
 	uint64_t generation;        /* change generation last applied */
-	uint64_t resigned_on_change; /* cached responses re-signed after revocations */
+	uint64_t resigned_on_change; /* status changes applied (revocations): re-signed
+	                                at once when a poll brings up to 512 changes,
+	                                else by the background pre-sign pass */
+	int presigning;             /* 1 while the background pre-sign pass runs */
 };
 void pw_ocsp_responder_stats(struct pw_ocsp_responder *r, struct pw_ocsp_stats *out);
 

@@ -129,6 +129,16 @@ typedef int (*pw_store_publish_change_fn)(void *ctx, uint64_t generation,
 enum pw_status pw_store_publish_changes_since(struct pw_store *s, uint64_t since,
                                               pw_store_publish_change_fn fn, void *ctx,
                                               struct pw_error *err) PW_WARN_UNUSED;
+/* The same changes as certificate rows with their current revocation state
+ * (revoked or not, time, reason): one query for any number of changes, so
+ * that a publisher following a bulk revocation reads each change once
+ * instead of looking every certificate up, or re-reading every revoked
+ * certificate of a CA. A certificate changed n times comes n times, the
+ * rows in generation order; each carries the state at the time of reading.
+ * `want` as pw_store_find (PW_STORE_WANT_DER, PW_STORE_WANT_NAMES). */
+enum pw_status pw_store_publish_changed_rows(struct pw_store *s, uint64_t since, unsigned want,
+                                             pw_store_row_fn fn, void *ctx,
+                                             struct pw_error *err) PW_WARN_UNUSED;
 
 /* Records the invalidity date (RFC 5280 §5.3.2) of a revoked certificate:
  * the time the key is known or suspected to have been compromised.

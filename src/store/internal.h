@@ -237,6 +237,12 @@ int pw_store_rec_build_off(const struct pw_cert *c, int64_t ingested_at,
 /* Fills ro->r's pointers from base (the scratch bytes once they stopped moving). */
 void pw_store_rec_rebase(struct pw_store_rec_off *ro, const uint8_t *base);
 
+/* The rows of the certificates whose revocation changed after publish
+ * generation `since`, once per change in generation order (the publish
+ * area's change list; store_publish.c checks the area exists). */
+enum pw_status pw_store_lookup_changed(struct pw_store *s, uint64_t since, unsigned want,
+                                       pw_store_row_fn fn, void *ctx, struct pw_error *err);
+
 /* Runs a backend query and adds dns_names to each row when asked. */
 enum pw_status pw_store_run_query(struct pw_store *s, const struct pw_store_query *q,
                                   pw_store_row_fn fn, void *ctx, uint64_t *out_count,

@@ -890,6 +890,7 @@ enum lookup_form {
 	LK_ISSUER_NAME,     /* ?: issuer Name hash, ?: serial */
 	LK_ISSUER_NAME_AKI, /* ?: issuer Name hash, ?: issuer SKI, ?: serial */
 	LK_NAME,            /* ?: name key */
+	LK_CHANGED,         /* ?: publish generation (rows changed after it) */
 	LK_COUNT_
 };
 
@@ -906,6 +907,11 @@ enum lookup_form {
 #define SQL_LK_NAME_FROM " FROM name n JOIN certificate c ON c.id = n.cert_id"
 /* name's primary key (rev, cert_id) yields one rev's rows in cert_id order. */
 #define SQL_LK_NAME_WHERE " WHERE n.rev = ? ORDER BY n.cert_id"
+/* The publish area's change list (one row per revocation insert, update or
+ * delete; its primary key is the generation): a certificate changed twice
+ * comes twice, in the order of its changes, so the last row is its state. */
+#define SQL_LK_CHANGED_FROM " FROM publish_change p JOIN certificate c ON c.id = p.cert_id"
+#define SQL_LK_CHANGED_WHERE " WHERE p.generation > ? ORDER BY p.generation"
 
 static const char *const lookup_sql[LK_COUNT_][2] = {
 	[LK_SHA256] = {SQL_ROW_COLS SQL_FROM " WHERE c.sha256 = ?",
@@ -921,6 +927,9 @@ static const char *const lookup_sql[LK_COUNT_][2] = {
 	                        SQL_LK_DER_COLS SQL_FROM SQL_LK_DER SQL_LK_ISSUER_AKI_WHERE},
 	[LK_NAME] = {SQL_ROW_COLS SQL_LK_NAME_FROM SQL_LK_REV SQL_LK_NAME_WHERE,
 	             SQL_LK_DER_COLS SQL_LK_NAME_FROM SQL_LK_REV SQL_LK_DER SQL_LK_NAME_WHERE},
+	[LK_CHANGED] = {SQL_ROW_COLS SQL_LK_CHANGED_FROM SQL_LK_REV SQL_LK_CHANGED_WHERE,
+	                SQL_LK_DER_COLS SQL_LK_CHANGED_FROM SQL_LK_REV SQL_LK_DER
+	                    SQL_LK_CHANGED_WHERE},
 };
 
 /* Statement cache keys of the lookups: apart from every find key (fragment
@@ -970,6 +979,17 @@ static enum pw_status lookup_issuer_serial(struct pw_store *s, const uint8_t *is
 	}
 	bind_blob(&q, serial, serial_len);
 	return lookup_run(s, &q, lk, want, fn, ctx, err);
+}
+
+enum pw_status pw_store_lookup_changed(struct pw_store *s, uint64_t since, unsigned want,
+                                       pw_store_row_fn fn, void *ctx, struct pw_error *err)
+{
+	struct pw_store_query q;
+	if (since > (uint64_t)INT64_MAX)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, "generation", "generation out of range");
+	memset(&q, 0, sizeof q);
+	bind_int(&q, (int64_t)since);
+	return lookup_run(s, &q, LK_CHANGED, want, fn, ctx, err);
 }
 
 enum pw_status pw_store_lookup(struct pw_store *s, const struct pw_store_key *k, unsigned want,

@@ -153,6 +153,18 @@ enum pw_status pw_store_publish_changes_since(struct pw_store *s, uint64_t since
 	return s->ops->publish->changes_since(s, since, fn, ctx, err);
 }
 
+enum pw_status pw_store_publish_changed_rows(struct pw_store *s, uint64_t since, unsigned want,
+                                             pw_store_row_fn fn, void *ctx,
+                                             struct pw_error *err)
+{
+	enum pw_status st = check(s, 0, err);
+	if (st != PW_OK)
+		return st;
+	if (fn == NULL)
+		return pw_error_set(err, PW_ERR_USAGE, 0, 0, NULL, "NULL callback");
+	return pw_store_lookup_changed(s, since, want, fn, ctx, err);
+}
+
 enum pw_status pw_store_publish_set_invalidity(struct pw_store *s, const uint8_t sha256[32],
                                                int64_t invalidity_date, struct pw_error *err)
 {
