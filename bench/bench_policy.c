@@ -1,7 +1,7 @@
 /* bench_policy: `policy check` over a synthetic base of N certificates.
  *
  *   bench_policy [--n N] [--db PATH | --store postgresql://...] [--keep] [--reps R]
- *                [--lookups K]
+ *                [--lookups K] [--seed S]
  *
  * Builds the base with the store's own schema (pw_store_open creates it)
  * and bulk SQL (one INSERT ... SELECT per table from a counting CTE: no
@@ -32,7 +32,8 @@
  * bench/bench_pg_policy.sh starts a cluster for it.
  *
  * --lookups K adds K point lookups (pw_store_lookup, want = 0) by SHA-256
- * and K by issuer DN + serial, of random certificates of the base, and
+ * and K by issuer DN + serial, of random certificates of the base (chosen
+ * by --seed, so that a second run can ask for other keys), and
  * prints p50/p99/p999 wall latency per kind (issue 2: p99 < 100 us on
  * SQLite; issue 9: p99 < 1 ms on PostgreSQL). */
 #include <stdio.h>
@@ -185,7 +186,7 @@ static void report_lat(const char *what, double *v, size_t n, uint64_t rows)
 	if (n == 0)
 		return;
 	qsort(v, n, sizeof *v, bench_cmp_double);
-	printf("  lookup %-14s %zu: p50 %.0f us  p99 %.0f us  p999 %.0f us  max %.0f us"
+	printf("  lookup %-20s %zu: p50 %.0f us  p99 %.0f us  p999 %.0f us  max %.0f us"
 	       " (%llu rows)\n",
 	       what, n, v[n / 2] * 1e6, v[(n * 99) / 100] * 1e6, v[(n * 999) / 1000] * 1e6,
 	       v[n - 1] * 1e6, (unsigned long long)rows);
@@ -193,14 +194,48 @@ static void report_lat(const char *what, double *v, size_t n, uint64_t rows)
 
 /* K lookups by SHA-256 and K by issuer DN + serial of random certificates
  * 1..n (the keys derive from the id: see build_sql). */
-static int lookups(struct pw_store *s, uint64_t n, size_t k)
+/* The same-run floor: the least the database does for a SHA-256 key, one
+ * prepared "SELECT id ... WHERE sha256 = ?" on the raw connection. */
+static double floor_lookup(struct rawdb *d, const char *sha)
 {
-	double *a = calloc(k, sizeof *a), *b = calloc(k, sizeof *b);
+	double t0 = bench_now();
+	if (d->pq != NULL) {
+		const char *v[1] = {sha};
+		int len[1] = {32}, fmt[1] = {1};
+		PGresult *r = PQexecPrepared(d->pq, "floor", 1, v, len, fmt, 1);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+			t0 = -1;
+		PQclear(r);
+	} else {
+		static sqlite3_stmt *st;
+		if (st == NULL &&
+		    sqlite3_prepare_v2(d->lite, "SELECT id FROM certificate WHERE sha256 = ?", -1, &st,
+		                       NULL) != SQLITE_OK)
+			return -1;
+		sqlite3_reset(st);
+		sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			t0 = -1;
+	}
+	return t0 < 0 ? -1 : bench_now() - t0;
+}
+
+static int lookups(struct pw_store *s, struct rawdb *d, uint64_t n, size_t k, unsigned seed)
+{
+	double *a = calloc(k, sizeof *a), *b = calloc(k, sizeof *b), *fl = calloc(k, sizeof *fl);
 	uint64_t ra = 0, rb = 0;
 	struct pw_error err;
-	if (a == NULL || b == NULL)
+	if (a == NULL || b == NULL || fl == NULL)
 		return 0;
-	srand(42);
+	if (d->pq != NULL) {
+		PGresult *r = PQprepare(d->pq, "floor", "SELECT id FROM certificate WHERE sha256 = $1", 1,
+		                        NULL);
+		int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (!ok)
+			return 0;
+	}
+	srand(seed);
 	for (size_t i = 0; i < k; i++) {
 		unsigned long long id = 1 + ((unsigned long long)rand() * 7919u + (unsigned long long)rand()) % n;
 		char sha[40], serial[24];
@@ -223,11 +258,18 @@ static int lookups(struct pw_store *s, uint64_t n, size_t k)
 		}
 		a[i] = t1 - t0;
 		b[i] = bench_now() - t1;
+		if ((fl[i] = floor_lookup(d, sha)) < 0) {
+			fprintf(stderr, "bench_policy: floor lookup failed\n");
+			return 0;
+		}
 	}
 	report_lat("sha256", a, k, ra);
 	report_lat("issuer+serial", b, k, rb);
+	report_lat("floor (id by sha256)", fl, k, k);
+	printf("  p50 ratio sha256 lookup / floor = %.2f\n", a[k / 2] / fl[k / 2]);
 	free(a);
 	free(b);
+	free(fl);
 	return ra == k && rb == k;
 }
 
@@ -238,6 +280,7 @@ int main(int argc, char **argv)
 	const char *db_path = "/tmp/bench_policy.db";
 	int keep = 0, reps = 3;
 	size_t n_lookups = 0;
+	unsigned seed = 42;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--n") == 0 && i + 1 < argc)
 			n = strtoull(argv[++i], NULL, 10);
@@ -248,11 +291,13 @@ int main(int argc, char **argv)
 			reps = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--lookups") == 0 && i + 1 < argc)
 			n_lookups = (size_t)strtoull(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
+			seed = (unsigned)strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--keep") == 0)
 			keep = 1;
 		else {
 			fprintf(stderr, "usage: bench_policy [--n N] [--db PATH | --store URL] [--keep]"
-			                " [--reps R] [--lookups K]\n");
+			                " [--reps R] [--lookups K] [--seed S]\n");
 			return 2;
 		}
 	}
@@ -373,7 +418,7 @@ int main(int argc, char **argv)
 	}
 	int ok = 1;
 	if (n_lookups > 0)
-		ok = lookups(s, n, n_lookups);
+		ok = lookups(s, &raw, n, n_lookups, seed);
 	raw_close(&raw);
 	pw_store_close(s);
 	pw_policy_disclosure_cleanup(&d);

@@ -9,6 +9,9 @@
 # POSTs DER requests (RFC 6960 Appendix A.1) for a rotating set of issued
 # serials, then the same as RFC 5019 GETs. Then, if `openssl ocsp` can act
 # as a responder, the same POST load against it as a baseline.
+# PW_SERVER_THREADS (default 2) and PW_WRK_THREADS (default 2) set the
+# server's pool and wrk's threads: with 1 and 1 each has a core of its own
+# (on 2 cores, 2 + 2 busy threads preempt each other, which is most of a p99).
 # Prints requests/s and the p99 latency of each run. The numbers are only
 # meaningful on an otherwise idle machine: wrk and the server share the
 # cores, and anything else running steals from both.
@@ -90,7 +93,9 @@ report() { # label wrk-output-file [server-cpu-ticks]
   printf '%-30s %10s req/s  p99 %8s  %s %s\n' "$1" "$rps" "$p99" "$per_cpu" "$errs"
 }
 
-"$PKIWARD" ocsp serve --store s.db --listen 127.0.0.1:0 --threads 2 --per-ip-limit 100000 \
+ST=${PW_SERVER_THREADS:-2}
+WT=${PW_WRK_THREADS:-2}
+"$PKIWARD" ocsp serve --store s.db --listen 127.0.0.1:0 --threads "$ST" --per-ip-limit 100000 \
   --max-connections 100000 >serve.out 2>serve.err &
 SPID=$!
 PORT=$(start_wait serve.out)
@@ -99,12 +104,12 @@ sleep 1 # let the pre-signing of the index finish
 # Sanity: one real client answer before measuring.
 openssl ocsp -issuer corpus/ca/e1.pem -serial "0x$(head -1 serials.txt)" -url "http://127.0.0.1:$PORT/" \
   -VAfile corpus/ca/e1.pem 2>&1 | grep -q ': good' || { echo "responder does not answer good" >&2; exit 1; }
-echo "wrk -t2 -c$CONN -d${DUR}s (server: 2 threads; wrk and server share the machine)"
+echo "wrk -t$WT -c$CONN -d${DUR}s (server: $ST threads; wrk and server share the machine)"
 c0=$(cpu_ticks "$SPID")
-wrk -t2 -c"$CONN" -d"${DUR}s" --latency -s post.lua "http://127.0.0.1:$PORT/" >wrk_post.txt
+wrk -t"$WT" -c"$CONN" -d"${DUR}s" --latency -s post.lua "http://127.0.0.1:$PORT/" >wrk_post.txt
 c1=$(cpu_ticks "$SPID")
 report "pkiward ocsp serve, POST" wrk_post.txt $((c1 - c0))
-wrk -t2 -c"$CONN" -d"${DUR}s" --latency -s get.lua "http://127.0.0.1:$PORT/" >wrk_get.txt
+wrk -t"$WT" -c"$CONN" -d"${DUR}s" --latency -s get.lua "http://127.0.0.1:$PORT/" >wrk_get.txt
 c2=$(cpu_ticks "$SPID")
 report "pkiward ocsp serve, GET" wrk_get.txt $((c2 - c1))
 CPU=$(ps -o cputime= -p "$SPID" | tr -d ' ')
