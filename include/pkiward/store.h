@@ -35,7 +35,7 @@
 
 /* Schema version this build creates and understands (the schema_version
  * table). Opening a base with a newer version fails with PW_ERR_STORE. */
-#define PW_STORE_SCHEMA_VERSION 11
+#define PW_STORE_SCHEMA_VERSION 12
 
 /* How long a writer waits for a lock held by another process. */
 #define PW_STORE_BUSY_TIMEOUT_MS 10000

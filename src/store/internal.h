@@ -248,4 +248,12 @@ enum pw_status pw_store_run_query(struct pw_store *s, const struct pw_store_quer
                                   pw_store_row_fn fn, void *ctx, uint64_t *out_count,
                                   struct pw_error *err);
 
+/* The join of a certificate row (alias c) to its DER (alias d) in the
+ * queries both backends run (store.c). The PostgreSQL backend adds
+ * "AND d.not_after = c.not_after" where it prepares them (postgres.c,
+ * to_dollar): certificate_der is partitioned by notAfter there (migration
+ * 12), and with the key each row's DER is read from its one partition
+ * (run-time partition pruning) instead of probing every year's index. */
+#define PW_STORE_SQL_DER_JOIN " JOIN certificate_der d ON d.cert_id = c.id"
+
 #endif

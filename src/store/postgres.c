@@ -43,6 +43,9 @@
 #define PG_QUERY_CACHE 64
 /* An error message from the server is cut to this many bytes. */
 #define PG_MSG_MAX 300
+/* A notAfter (unix seconds) whose magnitude exceeds this goes to
+ * certificate_der's DEFAULT partition without a year being computed. */
+#define PG_DER_TIME_MAX (INT64_C(1) << 62)
 
 enum pstmt {
 	P_INS_CERT,
@@ -93,6 +96,7 @@ enum pstmt {
 	P_B_INS_CERT,
 	P_B_PRESENT,
 	P_B_DEL_FINDINGS,
+	P_DER_PART,
 	P_COUNT_
 };
 
@@ -104,7 +108,8 @@ static const char *const pstmt_sql[P_COUNT_] = {
 		" ingested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
 		" ON CONFLICT DO NOTHING RETURNING id",
 	[P_CERT_ID] = "SELECT id FROM certificate WHERE sha256 = $1",
-	[P_INS_DER] = "INSERT INTO certificate_der (cert_id, der) VALUES ($1, $2)",
+	/* not_after: certificate_der's partition key (migration 12). */
+	[P_INS_DER] = "INSERT INTO certificate_der (cert_id, not_after, der) VALUES ($1, $2, $3)",
 	[P_INS_NAME] = "INSERT INTO name (rev, cert_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
 	[P_INS_ISSUER_NAME] =
 		"INSERT INTO issuer_name (name_sha256, text) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -205,6 +210,8 @@ static const char *const pstmt_sql[P_COUNT_] = {
 	[P_B_PRESENT] = "SELECT s.id, c.id FROM pw_stage_cert s JOIN certificate c"
 	                " ON c.sha256 = s.sha256 WHERE c.id <> s.id",
 	[P_B_DEL_FINDINGS] = "DELETE FROM lint_finding WHERE cert_id = ANY ($1::text::bigint[])",
+	/* The certificate_der partition of one year of notAfter (migration 12). */
+	[P_DER_PART] = "SELECT pw_certificate_der_partition($1::integer)",
 };
 
 /* The staging table of put_batch: temporary (this connection only) and
@@ -225,7 +232,8 @@ static const char pg_copy_cert_sql[] =
 	" spki_sha256, subject, not_before, not_after, precert, is_ca, aki, ingested_at,"
 	" skip) FROM STDIN (FORMAT binary)";
 #define PG_COPY_CERT_FIELDS 15
-static const char pg_copy_der_sql[] = "COPY certificate_der (cert_id, der) FROM STDIN (FORMAT binary)";
+static const char pg_copy_der_sql[] =
+	"COPY certificate_der (cert_id, not_after, der) FROM STDIN (FORMAT binary)";
 static const char pg_copy_name_sql[] =
 	"COPY name (rev, cert_id, kind) FROM STDIN (FORMAT binary)";
 static const char pg_copy_finding_sql[] =
@@ -252,6 +260,10 @@ struct pg_store {
 	/* Bumped by every reconnect: statements prepared under an older value
 	 * (the areas' too, postgres_area.c) must be prepared again. */
 	uint64_t epoch;
+	/* Bit y - PW_PG_DER_YEAR_FIRST: the certificate_der partition of year y
+	 * is known to exist (asked or created on this connection). Cleared by a
+	 * rollback, which may have undone a creation. */
+	uint64_t der_years[(PW_PG_DER_YEAR_LAST - PW_PG_DER_YEAR_FIRST) / 64 + 1];
 };
 
 #define PG(s) ((struct pg_store *)(s))
@@ -377,6 +389,7 @@ static enum pw_status live(struct pg_store *q, struct pw_error *err)
 	q->n_qkeys = 0;
 	q->issuer_ca_valid = 0;
 	q->stage_used = 0;
+	memset(q->der_years, 0, sizeof q->der_years);
 	return session_setup(q, err);
 }
 
@@ -596,8 +609,10 @@ static enum pw_status pg_commit(struct pw_store *s, struct pw_error *err)
 	q->stage_used = 0; /* ON COMMIT DELETE ROWS (or the commit failed: rolled back) */
 	q->txn_open = 0;
 	enum pw_status st = exec_simple(q, "COMMIT", err);
-	if (st != PW_OK)
+	if (st != PW_OK) {
 		q->issuer_ca_valid = 0; /* the cached id may have been rolled back */
+		memset(q->der_years, 0, sizeof q->der_years); /* and partitions created */
+	}
 	return st;
 }
 
@@ -609,6 +624,7 @@ static void pg_rollback(struct pw_store *s)
 	q->txn_open = 0;
 	q->issuer_ca_valid = 0; /* the cached id may have been rolled back */
 	q->stage_used = 0;
+	memset(q->der_years, 0, sizeof q->der_years); /* and partitions created */
 }
 
 static int pg_in_txn(struct pw_store *s)
@@ -729,6 +745,47 @@ static enum pw_status put_ca(struct pg_store *q, const struct pw_store_rec *r, i
 	return PW_OK;
 }
 
+/* The UTC calendar year of a time in unix seconds (proleptic Gregorian;
+ * days to civil date as in H. Hinnant's "chrono-compatible low-level date
+ * algorithms"), for any int64_t without overflow. */
+static int64_t utc_year(int64_t t)
+{
+	int64_t days = t / 86400 - (t % 86400 < 0);
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;                                    /* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);             /* [0, 365] */
+	int64_t mp = (5 * doy + 2) / 153;                                  /* [0, 11], March = 0 */
+	return yoe + era * 400 + (mp >= 10);
+}
+
+/* Makes sure the certificate_der partition that a row with this notAfter
+ * belongs to exists before the row is written (migration 12): one call of
+ * pw_certificate_der_partition per year and connection; a notAfter outside
+ * the window needs none (DEFAULT). */
+static enum pw_status der_partition(struct pg_store *q, int64_t not_after, struct pw_error *err)
+{
+	/* Far beyond any year of the window (and of X.509's 0000-9999). */
+	if (not_after > PG_DER_TIME_MAX || not_after < -PG_DER_TIME_MAX)
+		return PW_OK;
+	int64_t y = utc_year(not_after);
+	if (y < PW_PG_DER_YEAR_FIRST || y > PW_PG_DER_YEAR_LAST)
+		return PW_OK;
+	size_t bit = (size_t)(y - PW_PG_DER_YEAR_FIRST);
+	uint64_t mask = UINT64_C(1) << (bit % 64);
+	if (q->der_years[bit / 64] & mask)
+		return PW_OK;
+	struct params p = {0};
+	p_int(&p, y);
+	PGresult *r = run(q, P_DER_PART, &p, err, "certificate_der");
+	if (r == NULL)
+		return PW_ERR_STORE;
+	PQclear(r);
+	q->der_years[bit / 64] |= mask;
+	return PW_OK;
+}
+
 static enum pw_status put_findings(struct pg_store *q, int64_t id, const struct pw_store_rec *r,
                                    int replace, struct pw_error *err)
 {
@@ -798,8 +855,11 @@ static enum pw_status pg_put(struct pw_store *s, const struct pw_store_rec *r, i
 		                    "another %s from issuer \"%s\" already has serial %s",
 		                    r->precert ? "precertificate" : "certificate", r->issuer, hex);
 	}
+	if ((st = der_partition(q, r->not_after, err)) != PW_OK)
+		return st;
 	memset(&p, 0, sizeof p);
 	p_int(&p, id);
+	p_int(&p, r->not_after);
 	p_blob(&p, r->der, r->der_len);
 	if ((st = cmd(q, P_INS_DER, &p, err, "certificate_der")) != PW_OK)
 		return st;
@@ -1160,8 +1220,11 @@ static enum pw_status put_run(struct pg_store *q, const struct pw_store_rec *con
 	for (size_t i = 0; i < n; i++) {
 		const struct pw_store_rec *c = recs[i];
 		if (inserted[i] == 1) {
-			cp_row(&db, 2);
+			if ((st = der_partition(q, c->not_after, err)) != PW_OK)
+				goto out;
+			cp_row(&db, 3);
 			cp_int8(&db, ids[i]);
+			cp_int8(&db, c->not_after);
 			cp_bytes(&db, c->der, c->der_len);
 			const char *nm = c->names;
 			for (size_t k = 0; k < c->n_names; k++) {
@@ -1358,14 +1421,30 @@ static enum pw_status pg_issuer_of_ca_cert(struct pw_store *s, const uint8_t sha
 	return st;
 }
 
+/* The DER join of store.c's queries with certificate_der's partition key
+ * (PW_STORE_SQL_DER_JOIN): a row's DER is then read from its own year's
+ * partition. Measured on 250k certificates in 27 partitions, a lookup by
+ * SHA-256 with DER touched 59 buffers without the key (one index probe per
+ * partition) and 7 with it; 2.5-3.5x the lookups per second. */
+static const char pg_der_join[] = PW_STORE_SQL_DER_JOIN " AND d.not_after = c.not_after";
+
 /* store.c's queries use "?" placeholders in order; PostgreSQL wants $n.
- * The builder's SQL holds no quoted text, but quotes are honoured anyway. */
+ * The builder's SQL holds no quoted text, but quotes are honoured anyway.
+ * The DER join gains the partition key (pg_der_join). */
 static int to_dollar(const char *sql, struct pw_buf *out)
 {
+	static const size_t join_len = sizeof PW_STORE_SQL_DER_JOIN - 1;
 	int n = 0, quoted = 0;
 	for (const char *c = sql; *c; c++) {
 		if (*c == '\'')
 			quoted = !quoted;
+		if (!quoted && strncmp(c, PW_STORE_SQL_DER_JOIN, join_len) == 0 &&
+		    !(c[join_len] == '_' || (c[join_len] >= '0' && c[join_len] <= '9') ||
+		      ((c[join_len] | 0x20) >= 'a' && (c[join_len] | 0x20) <= 'z'))) {
+			pw_buf_puts(out, pg_der_join);
+			c += join_len - 1;
+			continue;
+		}
 		if (*c == '?' && !quoted)
 			pw_buf_printf(out, "$%d", ++n);
 		else

@@ -4,7 +4,20 @@
 
 #include "internal.h"
 
-#define PW_PG_N_MIGRATIONS 11
+#define PW_PG_N_MIGRATIONS 12
+
+/* certificate_der is partitioned by notAfter (migration 12, postgres_schema.c):
+ * one partition per calendar year (UTC) of notAfter in
+ * [PW_PG_DER_YEAR_FIRST, PW_PG_DER_YEAR_LAST], named certificate_der_y<year>
+ * and created on first use; every other notAfter (e.g. RFC 5280 §4.1.2.5's
+ * 99991231235959Z "no well-defined expiration") goes to
+ * certificate_der_default. The window is fixed so that a year's rows are
+ * never in DEFAULT when its partition is created. */
+#define PW_PG_DER_YEAR_FIRST 2000
+#define PW_PG_DER_YEAR_LAST 2099
+/* Advisory lock serialising the creation of partitions across nodes (the
+ * others: 7070707 migrations, 7070708 event appends, 7070709 store copy). */
+#define PW_PG_DER_LOCK_KEY 7070710
 
 /* Migration N is pw_pg_migrations[N - 1] (PostgreSQL types, same tables). */
 extern const char *const pw_pg_migrations[PW_PG_N_MIGRATIONS];

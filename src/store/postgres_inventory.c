@@ -90,7 +90,8 @@ static const char *const SQL[I_COUNT_] = {
 	              " c.spki_sha256, c.issuer_name_sha256, c.subject, c.issuer, c.serial,"
 	              " c.not_before, c.not_after, r.revoked_at, d.der"
 	              " FROM certificate c JOIN ca a ON a.id = c.ca_id"
-	              " JOIN certificate_der d ON d.cert_id = c.id"
+	              /* not_after: certificate_der's partition key (migration 12) */
+	              " JOIN certificate_der d ON d.cert_id = c.id AND d.not_after = c.not_after"
 	              " LEFT JOIN revocation r ON r.cert_id = c.id"
 	              " WHERE c.is_ca = 1 AND c.precert = 0 ORDER BY c.id",
 	/* A self-signed CA certificate is issued by its own identity; it is not

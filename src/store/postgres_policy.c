@@ -127,7 +127,13 @@ static const char *const SQL[Q_COUNT_] = {
 	[Q_KEYS] = "SELECT g.k, d.der, g.n, g.lo, g.hi FROM (SELECT spki_sha256 AS k, MIN(id) AS id,"
 	           " COUNT(*) AS n, MIN(not_before) AS lo, MAX(not_before) AS hi FROM certificate"
 	           " WHERE is_ca = 0 AND not_before < $1 GROUP BY spki_sha256) g"
-	           " JOIN certificate_der d ON d.cert_id = g.id ORDER BY g.id",
+	           /* Through certificate for the partition key of certificate_der
+	            * (migration 12): one index probe per key in its year's
+	            * partition, not a hash join over every year's DER (1000 keys of
+	            * 250k certificates in 27 partitions: 0.28-0.39 s, was 1.0-1.5 s). */
+	           " JOIN certificate c ON c.id = g.id"
+	           " JOIN certificate_der d ON d.cert_id = c.id AND d.not_after = c.not_after"
+	           " ORDER BY g.id",
 	[Q_PLAN_INS] = "INSERT INTO revoke_plan (created_at, aware_at, deadline, deadline_rule,"
 	               " source, actor, reason, batch, total) VALUES ($1, $2, $3, $4, $5, $6, $7,"
 	               " $8, $9) RETURNING id",

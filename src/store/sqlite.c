@@ -147,6 +147,13 @@ static const char migration_1[] =
 static const char migration_11[] =
 	"CREATE INDEX certificate_profile ON certificate (profile, is_ca, not_before);";
 
+/* Migration 12: on PostgreSQL, certificate_der is partitioned by notAfter
+ * (postgres_schema.c). SQLite keeps one table: a base of this size has no
+ * partition maintenance to gain (no DETACH of old years, no VACUUM per
+ * partition) and its readers are unchanged. The statement only keeps the
+ * two backends' version numbers equal. */
+static const char migration_12[] = "SELECT 1;";
+
 /* Migration N is migrations[N - 1]; append only. */
 /* Migration 2 (the evidence tables) lives in sqlite_events.c. */
 /* Migrations 3-10 are the feature areas' (sqlite_<area>.c). */
@@ -154,7 +161,7 @@ static const char *const migrations[] = {
 	migration_1,           pw_sqlite_migration_2, pw_sqlite_migration_3,
 	pw_sqlite_migration_4, pw_sqlite_migration_5, pw_sqlite_migration_6,
 	pw_sqlite_migration_7, pw_sqlite_migration_8, pw_sqlite_migration_9,
-	pw_sqlite_migration_10, migration_11,
+	pw_sqlite_migration_10, migration_11,          migration_12,
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

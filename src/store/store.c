@@ -727,8 +727,7 @@ static enum pw_status build_query(struct pw_store *s, const struct pw_store_filt
 		pw_buf_puts(sqlbuf, from);
 	}
 	else if (want & (PW_STORE_WANT_DER | PW_STORE_WANT_NAMES))
-		pw_buf_puts(sqlbuf, SQL_ROW_COLS ", d.der" SQL_FROM
-		                    " JOIN certificate_der d ON d.cert_id = c.id");
+		pw_buf_puts(sqlbuf, SQL_ROW_COLS ", d.der" SQL_FROM PW_STORE_SQL_DER_JOIN);
 	else
 		pw_buf_puts(sqlbuf, SQL_ROW_COLS SQL_FROM);
 	if (wrap) {
@@ -905,7 +904,7 @@ enum lookup_form {
 
 #define SQL_LK_DER_COLS SQL_ROW_COLS ", d.der"
 #define SQL_LK_REV " LEFT JOIN revocation r ON r.cert_id = c.id"
-#define SQL_LK_DER " JOIN certificate_der d ON d.cert_id = c.id"
+#define SQL_LK_DER PW_STORE_SQL_DER_JOIN
 #define SQL_LK_ISSUER_DN_FROM " FROM issuer_name i JOIN certificate c ON c.issuer_name_sha256 = i.name_sha256"
 #define SQL_LK_ISSUER_DN_WHERE " WHERE i.text = ? AND c.serial = ? ORDER BY c.id"
 #define SQL_LK_ISSUER_NAME_WHERE " WHERE c.issuer_name_sha256 = ? AND c.serial = ? ORDER BY c.id"

@@ -79,6 +79,7 @@ struct col {
 	enum kind kind;
 	unsigned pgtype; /* PostgreSQL type OID; 0 on SQLite */
 	int cast_text;   /* PostgreSQL type without a binary mapping here: read as ::text */
+	const char *expr; /* a derived column this side lacks: read as expr, never written */
 };
 
 typedef char cp_name[PW_STORE_COPY_MAX_NAME + 1];
@@ -563,9 +564,52 @@ static enum pw_status load_pg(struct side *sd, struct pw_error *err)
 	return st;
 }
 
+/* Derived columns: a column one backend has that repeats a value held
+ * elsewhere in the same base. A side that lacks it gets it as an expression
+ * over its own tables, so a copy fills it on a target that has it, a
+ * target that lacks it is not told of a loss, and hashes agree across the
+ * backends. */
+static const struct derived {
+	const char *table, *column, *parent, *expr;
+} derived_cols[] = {
+	/* PostgreSQL's certificate_der is partitioned by its certificate's
+	 * notAfter (postgres_schema.c, migration 12); SQLite's has no copy. */
+	{"certificate_der", "not_after", "certificate",
+	 "(SELECT c.not_after FROM certificate c WHERE c.id = cert_id)"},
+};
+
+/* Statements run on a PostgreSQL target before a table is copied into it
+ * (its parents are copied by then): certificate_der's year partitions, so
+ * that the rows are not all routed to its DEFAULT partition. */
+static const struct {
+	const char *table, *sql;
+} pg_before_copy[] = {
+	{"certificate_der", "SELECT pw_certificate_der_partitions()"},
+};
+
+static enum pw_status add_derived(struct side *sd, struct pw_error *err)
+{
+	enum pw_status st = PW_OK;
+	for (size_t i = 0; st == PW_OK && i < sizeof derived_cols / sizeof derived_cols[0]; i++) {
+		const struct derived *dc = &derived_cols[i];
+		struct table *t = find_table(sd, dc->table);
+		if (t == NULL || find_table(sd, dc->parent) == NULL)
+			continue;
+		size_t j = 0;
+		while (j < t->ncols && strcmp(t->cols[j].name, dc->column) != 0)
+			j++;
+		if (j < t->ncols)
+			continue;
+		if ((st = add_col(sd, t, dc->column, K_INT, sd->pg ? OID_INT8 : 0, 0, err)) == PW_OK)
+			t->cols[t->ncols - 1].expr = dc->expr;
+	}
+	return st;
+}
+
 static enum pw_status load_schema(struct side *sd, struct pw_error *err)
 {
-	return sd->pg ? load_pg(sd, err) : load_sqlite(sd, err);
+	enum pw_status st = sd->pg ? load_pg(sd, err) : load_sqlite(sd, err);
+	return st == PW_OK ? add_derived(sd, err) : st;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -619,7 +663,8 @@ static void enc_val(struct pw_buf *b, const struct val *v)
 
 /* The columns two tables share, by name: a[k] and b[k] index the two
  * tables' columns for value position k; order[] lists positions sorted by
- * column name (the hash order). b may be NULL (every column of a). */
+ * column name (the hash order). b may be NULL (every column of a). With
+ * writing, b is a copy's target: its derived columns are left out. */
 struct colmap {
 	size_t n;
 	size_t a[PW_STORE_COPY_MAX_COLUMNS];
@@ -635,7 +680,8 @@ static int cmp_order(const void *x, const void *y)
 	return strcmp(cmp_tab->cols[i].name, cmp_tab->cols[j].name);
 }
 
-static void colmap_build(struct colmap *m, const struct table *a, const struct table *b)
+static void colmap_build(struct colmap *m, const struct table *a, const struct table *b,
+                         int writing)
 {
 	size_t idx[PW_STORE_COPY_MAX_COLUMNS];
 	m->n = 0;
@@ -644,7 +690,7 @@ static void colmap_build(struct colmap *m, const struct table *a, const struct t
 		if (b != NULL) {
 			while (j < b->ncols && strcmp(b->cols[j].name, a->cols[i].name) != 0)
 				j++;
-			if (j == b->ncols)
+			if (j == b->ncols || (writing && b->cols[j].expr != NULL))
 				continue;
 		}
 		m->a[m->n] = i;
@@ -694,6 +740,10 @@ static void select_list(struct pw_buf *b, const struct table *t, const struct co
 		const struct col *c = &t->cols[a_side ? m->a[k] : m->b[k]];
 		if (k)
 			pw_buf_puts(b, ", ");
+		if (c->expr != NULL) {
+			pw_buf_puts(b, c->expr);
+			continue;
+		}
 		qident(b, c->name);
 		if (c->cast_text)
 			pw_buf_puts(b, "::text");
@@ -1575,7 +1625,7 @@ static enum pw_status same_as_new(struct side *d, const struct table *t, struct 
 	const struct table *ft = find_table(&f->sd, t->name);
 	if (ft == NULL)
 		return PW_OK;
-	colmap_build(&m, t, ft);
+	colmap_build(&m, t, ft, 0);
 	if ((st = table_sum(d, t, &m, 1, NULL, NULL, &ra, ha, err)) != PW_OK)
 		return st;
 	/* The new base's side of the same map: b indexes ft's columns. */
@@ -1827,7 +1877,7 @@ enum pw_status pw_store_copy(const char *from, const char *to, const struct pw_s
 		}
 		plans[np].s = s;
 		plans[np].d = d;
-		colmap_build(&plans[np].m, s, d);
+		colmap_build(&plans[np].m, s, d, 1);
 		if (plans[np].m.n == 0) {
 			st = pw_error_set(err, PW_ERR_STORE, 0, 0, "target",
 			                  "table %s has no column in common with the source's", s->name);
@@ -1861,6 +1911,10 @@ enum pw_status pw_store_copy(const char *from, const char *to, const struct pw_s
 			st = PW_ERR_NOMEM;
 			goto out;
 		}
+		for (size_t k = 0; dst.pg && k < sizeof pg_before_copy / sizeof pg_before_copy[0]; k++)
+			if (strcmp(pg_before_copy[k].table, plans[i].d->name) == 0 &&
+			    (st = exec_sql(&dst, pg_before_copy[k].sql, err, plans[i].d->name)) != PW_OK)
+				goto out;
 		if ((st = copy_table(&src, plans[i].s, &dst, plans[i].d, &plans[i].m, &opts, &r->rows_a,
 		                     r->hash_a, err)) != PW_OK)
 			goto out;
@@ -1971,7 +2025,7 @@ enum pw_status pw_store_verify(const char *a, const char *b, pw_store_copy_progr
 			continue;
 		}
 		struct colmap m, mb;
-		colmap_build(&m, ta, tb);
+		colmap_build(&m, ta, tb, 0);
 		mb = m;
 		for (size_t k = 0; k < m.n; k++) {
 			mb.a[k] = m.b[k];
@@ -2032,7 +2086,7 @@ enum pw_status pw_store_summarise(const char *location, pw_store_copy_progress_f
 			st = PW_ERR_NOMEM;
 			goto out;
 		}
-		colmap_build(&m, &sd.t[i], NULL);
+		colmap_build(&m, &sd.t[i], NULL, 0);
 		r->in_a = 1;
 		r->match = 1;
 		r->columns = m.n;
