@@ -725,8 +725,7 @@ static enum pw_status build_query(struct pw_store *s, const struct pw_store_filt
 	if (count_only) {
 		pw_buf_puts(sqlbuf, "SELECT COUNT(*)");
 		pw_buf_puts(sqlbuf, from);
-	}
-	else if (want & (PW_STORE_WANT_DER | PW_STORE_WANT_NAMES))
+	} else if (want & (PW_STORE_WANT_DER | PW_STORE_WANT_NAMES))
 		pw_buf_puts(sqlbuf, SQL_ROW_COLS ", d.der" SQL_FROM PW_STORE_SQL_DER_JOIN);
 	else
 		pw_buf_puts(sqlbuf, SQL_ROW_COLS SQL_FROM);
