@@ -862,12 +862,10 @@ static void apply_row(struct apply_ctx *ac, const struct pw_store_row *row)
 			/* Re-sign at once (issue 5): the next request for this
 			 * serial, and every cache that asks, gets the new status
 			 * without paying for a signature on the request path. */
-			if (r->cfg.no_presign)
-				;
-			else if (ac->presign_now)
+			if (!r->cfg.no_presign && ac->presign_now)
 				for (int h = 0; h < PW_OCSP_N_HASHES; h++)
 					presign(r, ca, e, (enum pw_ocsp_hash)h, ac->now);
-			else
+			else if (!r->cfg.no_presign)
 				r->presign_again = 1;
 			atomic_fetch_add(&r->st.resigned, 1);
 		}
