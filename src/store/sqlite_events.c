@@ -107,9 +107,6 @@ const char *const pw_sqlite_xstmt_sql[X_COUNT_] = {
 	[X_JOB_ITEM_INS] = "INSERT INTO revoke_job_item (job_id, seq, sha256) VALUES (?, ?, ?)",
 	[X_JOB_PENDING] = "SELECT seq, sha256 FROM revoke_job_item WHERE job_id = ? AND seq > ?"
 	                  " AND done_at IS NULL ORDER BY seq LIMIT ?",
-	[X_JOB_MARK] = "UPDATE revoke_job_item SET done_at = ?, outcome = ? WHERE job_id = ?"
-	               " AND seq = ? AND done_at IS NULL",
-	[X_JOB_DONE_INC] = "UPDATE revoke_job SET done = done + 1 WHERE id = ?",
 	[X_JOB_FINISH] = "UPDATE revoke_job SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
 	/* The twin join is the one of store.c's find (RFC 6962 §3.1/§3.2); the
 	 * (issuer_name_sha256, serial, precert) unique index finds it. */

@@ -356,27 +356,6 @@ enum pw_status pw_sqlite_job_pending(struct pw_store *s, int64_t job_id, int64_t
 	return PW_OK;
 }
 
-enum pw_status pw_sqlite_job_mark(struct pw_store *s, int64_t job_id, int64_t seq,
-                                  const char *outcome, int64_t at, struct pw_error *err)
-{
-	enum pw_status ret;
-	sqlite3_stmt *st = pw_sqlite_xstmt(s, X_JOB_MARK, err);
-	if (st == NULL)
-		return PW_ERR_STORE;
-	sqlite3_bind_int64(st, 1, at);
-	sqlite3_bind_text(st, 2, outcome, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, job_id);
-	sqlite3_bind_int64(st, 4, seq);
-	if ((ret = pw_sqlite_xrun(s, st, "revoke_job_item", err)) != PW_OK)
-		return ret;
-	if (sqlite3_changes(pw_store_sqlite_get0_db(s)) == 0)
-		return PW_OK; /* already done: the count was moved then */
-	if ((st = pw_sqlite_xstmt(s, X_JOB_DONE_INC, err)) == NULL)
-		return PW_ERR_STORE;
-	sqlite3_bind_int64(st, 1, job_id);
-	return pw_sqlite_xrun(s, st, "revoke_job", err);
-}
-
 enum pw_status pw_sqlite_job_mark_range(struct pw_store *s, int64_t job_id, int64_t first_seq,
                                         int64_t last_seq, const char *outcome, int64_t at,
                                         struct pw_error *err)
@@ -392,7 +371,7 @@ enum pw_status pw_sqlite_job_mark_range(struct pw_store *s, int64_t job_id, int6
 	sqlite3_bind_int64(st, 5, last_seq);
 	if ((ret = pw_sqlite_xrun(s, st, "revoke_job_item", err)) != PW_OK)
 		return ret;
-	/* Only items not done before count (as pw_sqlite_job_mark does). */
+	/* Only items not done before count: a resumed run marks nothing twice. */
 	int marked = sqlite3_changes(pw_store_sqlite_get0_db(s));
 	if (marked == 0)
 		return PW_OK;
@@ -401,6 +380,14 @@ enum pw_status pw_sqlite_job_mark_range(struct pw_store *s, int64_t job_id, int6
 	sqlite3_bind_int64(st, 1, job_id);
 	sqlite3_bind_int64(st, 2, marked);
 	return pw_sqlite_xrun(s, st, "revoke_job", err);
+}
+
+/* One item: the range of one (the same UPDATE, and the job's count moves
+ * only when the item was not done before). */
+enum pw_status pw_sqlite_job_mark(struct pw_store *s, int64_t job_id, int64_t seq,
+                                  const char *outcome, int64_t at, struct pw_error *err)
+{
+	return pw_sqlite_job_mark_range(s, job_id, seq, seq, outcome, at, err);
 }
 
 enum pw_status pw_sqlite_job_finish(struct pw_store *s, int64_t job_id, int64_t at,
